@@ -1,0 +1,3 @@
+from corecli.cli import main
+
+main()

@@ -1,0 +1,207 @@
+"""The exercise catalogue: the bundled file, a person's own files, and lookups.
+
+Loading validates each file against :class:`~corecli.models.CatalogueFile`,
+merges them in order (a later entry with the same id replaces an earlier one)
+and then checks what only the merged whole can tell: unique names and aliases,
+variants that exist, and progressions that do not go round in circles.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corecli.errors import FileProblem, UnknownExercise
+from corecli.files import read_toml, validate
+from corecli.models import CatalogueFile, Exercise
+from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
+
+BUNDLED_PATH = Path(__file__).parent / "data" / "exercises.toml"
+USER_CATALOGUE_NAME = "exercises.toml"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an exercise was defined: a file and its position in that file."""
+
+    path: Path
+    index: int
+    bundled: bool
+
+    def where(self, field_path: str = "") -> str:
+        return f"exercises[{self.index}]" + (f".{field_path}" if field_path else "")
+
+
+class Catalogue:
+    """An ordered, validated set of exercises with lookup by id, name or alias."""
+
+    def __init__(self, exercises: Iterable[Exercise], origins: dict[str, Origin] | None = None):
+        self._by_id: dict[str, Exercise] = {exercise.id: exercise for exercise in exercises}
+        self._origins = origins or {}
+        self._by_key: dict[str, str] = {}
+        for exercise in self._by_id.values():
+            for key in (exercise.id, exercise.name, *exercise.aliases):
+                self._claim(key, exercise)
+        self._check_variants()
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Exercise]:
+        return iter(self._by_id.values())
+
+    def __contains__(self, exercise_id: object) -> bool:
+        return exercise_id in self._by_id
+
+    def get(self, exercise_id: str) -> Exercise | None:
+        return self._by_id.get(exercise_id)
+
+    def origin(self, exercise_id: str) -> Origin | None:
+        return self._origins.get(exercise_id)
+
+    def is_user(self, exercise_id: str) -> bool:
+        origin = self._origins.get(exercise_id)
+        return origin is not None and not origin.bundled
+
+    def find(self, query: str) -> Exercise:
+        """The exercise with this id, name or alias (any case), or UnknownExercise."""
+        exercise_id = self._by_key.get(_key(query))
+        if exercise_id is None:
+            raise UnknownExercise(query, self.suggest(query))
+        return self._by_id[exercise_id]
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        """Ids of exercises whose id, name or alias is close to ``query``."""
+        wanted = _key(query)
+        close = difflib.get_close_matches(wanted, self._by_key, n=limit * 3, cutoff=0.6)
+        contained = [key for key in self._by_key if wanted and wanted in key]
+        ids: list[str] = []
+        for key in [*close, *contained]:
+            exercise_id = self._by_key[key]
+            if exercise_id not in ids:
+                ids.append(exercise_id)
+        return ids[:limit]
+
+    def _claim(self, key: str, exercise: Exercise) -> None:
+        owner = self._by_key.setdefault(_key(key), exercise.id)
+        if owner != exercise.id:
+            other = self._by_id[owner]
+            role = "id" if _key(other.id) == _key(key) else "name or an alias"
+            self._fail(exercise.id, "aliases", f"{key!r} is already the {role} of {owner!r}")
+
+    def _check_variants(self) -> None:
+        for exercise in self._by_id.values():
+            for field_name in ("progression", "regression"):
+                target = getattr(exercise, field_name)
+                if target is not None and target not in self._by_id:
+                    close = difflib.get_close_matches(target, self._by_id, n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    self._fail(exercise.id, field_name, f"no exercise has the id {target!r}{hint}")
+        for field_name in ("progression", "regression"):
+            self._check_no_loop(field_name)
+
+    def _check_no_loop(self, field_name: str) -> None:
+        finished: set[str] = set()
+        for start in self._by_id:
+            chain: list[str] = []
+            current: str | None = start
+            while current is not None and current not in finished:
+                if current in chain:
+                    loop = [*chain[chain.index(current) :], current]
+                    self._fail(loop[0], field_name, "goes round in a loop: " + " -> ".join(loop))
+                chain.append(current)
+                current = getattr(self._by_id[current], field_name)
+            finished.update(chain)
+
+    def _fail(self, exercise_id: str, field_path: str, message: str) -> None:
+        origin = self._origins.get(exercise_id)
+        if origin is None:
+            raise FileProblem("catalogue", f"{exercise_id}.{field_path}: {message}")
+        raise FileProblem(origin.path, f"{origin.where(field_path)}: {message}")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def load_catalogue(
+    paths: Sequence[Path] = (), *, home: Path | None = None, bundled: bool = True
+) -> Catalogue:
+    """The bundled catalogue, then ``home/exercises.toml`` if present, then ``paths``.
+
+    Raises FileProblem for the first file that cannot be read or is invalid.
+    """
+    sources: list[tuple[Path, bool]] = [(BUNDLED_PATH, True)] if bundled else []
+    if home is not None and (home / USER_CATALOGUE_NAME).exists():
+        sources.append((home / USER_CATALOGUE_NAME, False))
+    sources.extend((path, False) for path in paths)
+
+    merged: dict[str, Exercise] = {}
+    origins: dict[str, Origin] = {}
+    for path, is_bundled in sources:
+        for index, exercise in enumerate(read_catalogue_file(path)):
+            merged.pop(exercise.id, None)  # a replacement takes the new file's place in order
+            merged[exercise.id] = exercise
+            origins[exercise.id] = Origin(path, index, is_bundled)
+    return Catalogue(merged.values(), origins)
+
+
+def read_catalogue_file(path: Path) -> list[Exercise]:
+    """Parse and validate one catalogue file; ids must be unique within it."""
+    data = read_toml(path)
+    parsed = validate(CatalogueFile, data, path)
+    first_index: dict[str, int] = {}
+    for index, exercise in enumerate(parsed.exercises):
+        earlier = first_index.setdefault(exercise.id, index)
+        if earlier != index:
+            raise FileProblem(
+                path,
+                f"exercises[{index}].id: {exercise.id!r} is already used by exercises[{earlier}]",
+            )
+    return parsed.exercises
+
+
+@dataclass(frozen=True)
+class ExerciseFilter:
+    """What a person is looking for; empty sets mean "any"."""
+
+    phases: frozenset[Phase] = frozenset()
+    kinds: frozenset[Kind] = frozenset()
+    positions: frozenset[Position] = frozenset()
+    directions: frozenset[Direction] = frozenset()
+    targets: frozenset[Target] = frozenset()
+    max_level: Level | None = None
+    equipment: frozenset[Equipment] | None = None  # what the person has; None = don't filter
+    conditions: frozenset[Condition] = frozenset()
+    text: str = ""
+    _words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", tuple(self.text.casefold().split()))
+
+    def matches(self, exercise: Exercise) -> bool:
+        if self.phases and self.phases.isdisjoint(exercise.phases):
+            return False
+        if self.kinds and exercise.kind not in self.kinds:
+            return False
+        if self.positions and exercise.position not in self.positions:
+            return False
+        if self.directions and exercise.direction not in self.directions:
+            return False
+        if self.targets and self.targets.isdisjoint(exercise.targets):
+            return False
+        if self.max_level is not None and exercise.level.rank > self.max_level.rank:
+            return False
+        if self.equipment is not None and not self.equipment.issuperset(exercise.equipment):
+            return False
+        if not self.conditions.isdisjoint(exercise.avoid_if):
+            return False
+        if self._words:
+            haystack = " ".join((exercise.id, exercise.name, *exercise.aliases, exercise.summary))
+            return all(word in haystack.casefold() for word in self._words)
+        return True
+
+    def select(self, catalogue: Iterable[Exercise]) -> list[Exercise]:
+        return [exercise for exercise in catalogue if self.matches(exercise)]

@@ -1,0 +1,220 @@
+"""The corecli command line: parse options, call the core, render the result.
+
+Only Typer and the vocabularies are imported at start-up; pydantic models,
+Rich renderers and file handling are imported inside the commands that use
+them, so ``corecli --help`` starts as fast as a bare Typer app.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from corecli import __version__
+from corecli.errors import CorecliError
+from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from corecli.catalogue import Catalogue
+
+
+class CorecliGroup(TyperGroup):
+    """Turns CorecliError into ``Error: ...`` lines on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CorecliError as error:
+            fail(error)
+
+
+def fail(error: CorecliError) -> NoReturn:
+    for line in error.lines():
+        typer.echo(f"Error: {line}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+app = typer.Typer(
+    cls=CorecliGroup,
+    name="corecli",
+    help=(
+        "Core exercises for lower back pain: browse the catalogue, plan a routine, "
+        "follow it with a timer.\n\n"
+        "corecli gives exercise guidance, not a diagnosis. Stop any exercise that "
+        "increases your symptoms, and see a clinician if pain persists or spreads down a leg."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"corecli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_show_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Core exercises for lower back pain."""
+
+
+class EquipmentChoice(StrEnum):
+    """What a person has to hand; ``none`` means a bare floor."""
+
+    none = "none"
+    mat = Equipment.mat.value
+    exercise_ball = Equipment.exercise_ball.value
+    strap = Equipment.strap.value
+    bench = Equipment.bench.value
+    back_extension_station = Equipment.back_extension_station.value
+
+
+def _choice(metavar: str, choices: type[StrEnum], text: str, *, repeatable: bool = True) -> Any:
+    """An option whose help lists its choices in words instead of a long metavar."""
+    names = [choice.value for choice in choices]
+    listed = ", ".join(names[:-1]) + " or " + names[-1]
+    more = "; repeat for more" if repeatable else ""
+    return typer.Option(metavar=metavar, help=f"{text}: {listed}{more}.", show_default=False)
+
+
+CatalogOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        metavar="PATH",
+        help="Extra catalogue file (TOML); repeat for more. Its entries replace bundled ones.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _catalogue(extra: list[Path] | None) -> Catalogue:
+    from corecli.catalogue import load_catalogue
+    from corecli.home import corecli_home
+
+    return load_catalogue(extra or (), home=corecli_home())
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@app.command("list")
+def list_exercises(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="Words to find in names, aliases and summaries.", show_default=False),
+    ] = None,
+    phase: Annotated[list[Phase] | None, _choice("PHASE", Phase, "Suitable for this phase")] = None,
+    kind: Annotated[list[Kind] | None, _choice("KIND", Kind, "Kind of exercise")] = None,
+    position: Annotated[
+        list[Position] | None, _choice("POSITION", Position, "Body position")
+    ] = None,
+    direction: Annotated[
+        list[Direction] | None, _choice("DIRECTION", Direction, "How the spine moves")
+    ] = None,
+    target: Annotated[
+        list[Target] | None, _choice("MUSCLES", Target, "Works these muscles")
+    ] = None,
+    level: Annotated[
+        Level | None, _choice("LEVEL", Level, "This level or easier", repeatable=False)
+    ] = None,
+    equipment: Annotated[
+        list[EquipmentChoice] | None,
+        _choice("ITEM", EquipmentChoice, "What you have; hides exercises that need anything else"),
+    ] = None,
+    condition: Annotated[
+        list[Condition] | None,
+        _choice("CONDITION", Condition, "Hide exercises to avoid with this condition"),
+    ] = None,
+    catalog: CatalogOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List exercises, narrowed by any combination of filters.
+
+    Example: corecli list --phase acute --equipment mat --condition disc
+    """
+    from corecli.catalogue import ExerciseFilter
+
+    catalogue = _catalogue(catalog)
+    have = (
+        None if equipment is None else {Equipment(e.value) for e in equipment if e.value != "none"}
+    )
+    chosen = ExerciseFilter(
+        phases=frozenset(phase or ()),
+        kinds=frozenset(kind or ()),
+        positions=frozenset(position or ()),
+        directions=frozenset(direction or ()),
+        targets=frozenset(target or ()),
+        max_level=level,
+        equipment=None if have is None else frozenset(have),
+        conditions=frozenset(condition or ()),
+        text=query or "",
+    ).select(catalogue)
+
+    if as_json:
+        _print_json([exercise.model_dump(mode="json", exclude_none=True) for exercise in chosen])
+        return
+    if not chosen:
+        typer.echo("No exercises match those filters.")
+        return
+    from corecli.views import exercise_table
+
+    console = _console()
+    console.print(exercise_table(chosen, catalogue, console))
+    footer = f"{len(chosen)} of {len(catalogue)} exercises"
+    if any(catalogue.is_user(exercise.id) for exercise in chosen):
+        footer += " · * from your own catalogue"
+    console.print(footer + " · details: corecli show ID", style="dim")
+
+
+@app.command()
+def show(
+    name: Annotated[
+        list[str], typer.Argument(help="Id, name or alias, in any case.", show_default=False)
+    ],
+    catalog: CatalogOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one exercise: dose, steps, cues, phases and its easier and harder variants.
+
+    Example: corecli show "knees to chest"
+    """
+    catalogue = _catalogue(catalog)
+    exercise = catalogue.find(" ".join(name))
+    if as_json:
+        _print_json(exercise.model_dump(mode="json", exclude_none=True))
+        return
+    from corecli.views import exercise_card
+
+    _console().print(exercise_card(exercise, catalogue))
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Entry point of the ``corecli`` console script."""
+    app()

@@ -1,0 +1,58 @@
+"""The exceptions corecli raises on purpose.
+
+Core code raises these with a message a person can act on; only the CLI turns
+them into ``Error: ...`` lines on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class CorecliError(Exception):
+    """Base class: an expected failure, reported without a traceback."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        """The message as the lines to print, one problem per line."""
+        return str(self).splitlines() or [type(self).__name__]
+
+
+class FileProblem(CorecliError):
+    """A file a person gave us cannot be read, parsed or validated (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path | str, problems: Sequence[str] | str) -> None:
+        self.path = Path(path)
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(f"{self.path}: {problem}" for problem in self.problems))
+
+
+class UsageProblem(CorecliError):
+    """Options that cannot work together or values out of range (exit 2)."""
+
+    exit_code = 2
+
+
+class UnknownExercise(CorecliError):
+    """No exercise has this id, name or alias (exit 1)."""
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        message = f"no exercise called {query!r}"
+        if self.suggestions:
+            message += "; did you mean " + _or_list(self.suggestions) + "?"
+        else:
+            message += "; 'corecli list' shows them all"
+        super().__init__(message)
+
+
+def _or_list(items: Sequence[str]) -> str:
+    quoted = [repr(item) for item in items]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

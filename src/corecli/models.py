@@ -1,0 +1,148 @@
+"""The data contracts: pydantic models for the files a person reads and edits.
+
+Everything here is validated strictly (unknown keys are errors, vocabularies are
+enums, numbers are bounded) because these models sit at the edge where files
+written by hand come in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from corecli.units import format_span, times_a_day
+from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
+
+SCHEMA_VERSION = 1
+
+ExerciseId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
+]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+class Strict(BaseModel):
+    # defer_build: the validators are compiled on first use, not at import,
+    # which keeps `corecli --help` as fast as a bare Typer app.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+def _reject_repeats(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"lists {str(value)!r} twice")
+        seen.add(value)
+    return values
+
+
+class Dose(Strict):
+    """How much of an exercise: sets of reps, each a hold or a paced movement."""
+
+    sets: int = Field(1, strict=True, ge=1, le=10, description="Sets.")
+    reps: int = Field(
+        1, strict=True, ge=1, le=50, description="Reps per set (per side when per_side)."
+    )
+    hold_s: int = Field(
+        0, strict=True, ge=0, le=600, description="Seconds to hold each rep; 0 = a moving rep."
+    )
+    rep_s: int = Field(3, strict=True, ge=1, le=30, description="Seconds per moving rep.")
+    rest_s: int = Field(0, strict=True, ge=0, le=300, description="Rest between reps, seconds.")
+    set_rest_s: int = Field(0, strict=True, ge=0, le=600, description="Rest between sets, seconds.")
+    per_side: bool = Field(False, strict=True, description="Done on the left and the right.")
+    per_day: int = Field(1, strict=True, ge=1, le=6, description="Times a day.")
+    days_per_week: int = Field(7, strict=True, ge=1, le=7, description="Days a week.")
+    reps_max: int | None = Field(None, strict=True, ge=1, le=50, description="Reps to build up to.")
+    hold_max_s: int | None = Field(
+        None, strict=True, ge=0, le=600, description="Hold to build up to."
+    )
+
+    @model_validator(mode="after")
+    def _ranges_build_up(self) -> Dose:
+        if self.reps_max is not None and self.reps_max < self.reps:
+            raise ValueError(f"reps_max ({self.reps_max}) is below reps ({self.reps})")
+        if self.hold_max_s is not None:
+            if self.hold_s == 0:
+                raise ValueError("hold_max_s needs a hold: set hold_s above 0")
+            if self.hold_max_s < self.hold_s:
+                raise ValueError(f"hold_max_s ({self.hold_max_s}) is below hold_s ({self.hold_s})")
+        return self
+
+    def describe(self, *, timed: str = "hold") -> str:
+        """One line a person reads at a glance: ``2 × 20 s hold, each side, twice a day``."""
+        reps = (
+            f"{self.reps}" if self.reps_max in (None, self.reps) else f"{self.reps}–{self.reps_max}"
+        )
+        if self.hold_s:
+            hold = f"{format_span(self.hold_s, self.hold_max_s)} {timed}".rstrip()
+            text = hold if reps == "1" else f"{reps} × {hold}"
+        else:
+            text = f"{reps} rep" if reps == "1" else f"{reps} reps"
+        if self.sets > 1:
+            text = f"{self.sets} sets of {text}"
+        parts = [text]
+        if self.per_side:
+            parts.append("each side")
+        if self.per_day > 1:
+            parts.append(times_a_day(self.per_day))
+        if self.days_per_week < 7:
+            parts.append(f"{self.days_per_week} days a week")
+        return ", ".join(parts)
+
+
+class Exercise(Strict):
+    """One exercise of the catalogue, with its usual dose."""
+
+    id: ExerciseId
+    name: Label
+    aliases: list[Label] = []
+    summary: Sentence
+    kind: Kind
+    phases: list[Phase] = Field(min_length=1)
+    direction: Direction
+    position: Position
+    equipment: list[Equipment] = []
+    level: Level
+    targets: list[Target] = []
+    steps: list[Sentence] = Field(min_length=2)
+    cues: list[Sentence] = []
+    avoid_if: list[Condition] = []
+    progression: ExerciseId | None = None
+    regression: ExerciseId | None = None
+    dose: Dose
+
+    _no_repeats = field_validator("aliases", "phases", "equipment", "targets", "avoid_if")(
+        _reject_repeats
+    )
+
+    @model_validator(mode="after")
+    def _not_its_own_variant(self) -> Exercise:
+        for field in ("progression", "regression"):
+            if getattr(self, field) == self.id:
+                raise ValueError(f"{field} cannot be the exercise itself ({self.id!r})")
+        if self.progression is not None and self.progression == self.regression:
+            raise ValueError("progression and regression name the same exercise")
+        return self
+
+    @property
+    def is_hold(self) -> bool:
+        return self.dose.hold_s > 0
+
+    def dose_summary(self) -> str:
+        return self.dose.describe(timed="" if self.kind is Kind.aerobic else "hold")
+
+
+class CatalogueFile(Strict):
+    """The layout of ``exercises.toml``: the bundled catalogue and a person's own."""
+
+    schema_version: Literal[1] = Field(description="Format version of this file; always 1.")
+    exercises: list[Exercise] = []

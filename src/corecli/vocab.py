@@ -1,0 +1,81 @@
+"""The closed vocabularies of the catalogue.
+
+Kept apart from the pydantic models so the CLI can name its choices without
+paying for model construction on ``--help``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    stretch = "stretch"
+    mobility = "mobility"
+    strength = "strength"
+    aerobic = "aerobic"
+
+
+class Phase(StrEnum):
+    """Stage of recovery: acute pain, settling, and keeping it away."""
+
+    acute = "acute"
+    recovery = "recovery"
+    maintenance = "maintenance"
+
+
+class Direction(StrEnum):
+    flexion = "flexion"
+    extension = "extension"
+    rotation = "rotation"
+    lateral = "lateral"
+    neutral = "neutral"
+
+
+class Position(StrEnum):
+    supine = "supine"
+    prone = "prone"
+    side_lying = "side-lying"
+    seated = "seated"
+    standing = "standing"
+    quadruped = "quadruped"
+    kneeling = "kneeling"
+
+
+class Equipment(StrEnum):
+    mat = "mat"
+    exercise_ball = "exercise-ball"
+    strap = "strap"
+    bench = "bench"
+    back_extension_station = "back-extension-station"
+
+
+class Level(StrEnum):
+    beginner = "beginner"
+    intermediate = "intermediate"
+    advanced = "advanced"
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
+
+
+class Target(StrEnum):
+    abdominals = "abdominals"
+    obliques = "obliques"
+    back_extensors = "back-extensors"
+    glutes = "glutes"
+    hamstrings = "hamstrings"
+    hip_rotators = "hip-rotators"
+    hip_flexors = "hip-flexors"
+    spine = "spine"
+
+
+class Condition(StrEnum):
+    """Diagnoses an exercise can be unsuitable for."""
+
+    disc = "disc"
+    stenosis = "stenosis"
+    sciatica = "sciatica"
+    spasm = "spasm"
+    arthritis = "arthritis"

@@ -1,0 +1,93 @@
+"""Shared fixtures: every test gets its own CORECLI_HOME, no colour, a fixed width."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corecli.cli import app
+
+# One valid exercise in TOML, for tests that build small catalogues of their own.
+EXERCISE_TOML = """
+[[exercises]]
+id = "{id}"
+name = "{name}"
+aliases = {aliases}
+summary = "A test exercise."
+kind = "{kind}"
+phases = ["acute", "recovery", "maintenance"]
+direction = "neutral"
+position = "supine"
+equipment = ["mat"]
+level = "beginner"
+targets = ["spine"]
+steps = ["Lie down.", "Breathe out slowly."]
+{extra}
+[exercises.dose]
+sets = 1
+reps = 3
+hold_s = 10
+"""
+
+
+def exercise_toml(
+    id: str,
+    name: str | None = None,
+    *,
+    aliases: list[str] | None = None,
+    kind: str = "stretch",
+    extra: str = "",
+) -> str:
+    alias_list = "[" + ", ".join(f'"{alias}"' for alias in aliases or []) + "]"
+    return EXERCISE_TOML.format(
+        id=id, name=name or id.replace("-", " ").title(), aliases=alias_list, kind=kind, extra=extra
+    )
+
+
+def catalogue_toml(*exercises: str) -> str:
+    return "schema_version = 1\n" + "".join(exercises)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private CORECLI_HOME per test, and output that does not depend on the terminal."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CORECLI_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "dumb")
+    return home
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a dedented text file under the test's temporary folder."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+class Run:
+    """Invoke the CLI in-process; exceptions propagate so failures are loud."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str | Path, input: str | None = None):  # type: ignore[no-untyped-def]
+        return self.runner.invoke(
+            app, [str(arg) for arg in args], input=input, catch_exceptions=False
+        )
+
+
+@pytest.fixture
+def run() -> Run:
+    return Run()

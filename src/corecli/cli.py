@@ -16,12 +16,23 @@ from typer.core import TyperGroup
 
 from corecli import __version__
 from corecli.errors import CorecliError
-from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
+from corecli.vocab import (
+    Condition,
+    Direction,
+    Equipment,
+    Kind,
+    Level,
+    Phase,
+    PlanCondition,
+    Position,
+    Target,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from corecli.catalogue import Catalogue
+    from corecli.models import Routine
 
 
 class CorecliGroup(TyperGroup):
@@ -50,6 +61,7 @@ app = typer.Typer(
         "increases your symptoms, and see a clinician if pain persists or spreads down a leg."
     ),
     no_args_is_help=True,
+    rich_markup_mode="markdown",
     add_completion=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -87,10 +99,19 @@ class EquipmentChoice(StrEnum):
 
 def _choice(metavar: str, choices: type[StrEnum], text: str, *, repeatable: bool = True) -> Any:
     """An option whose help lists its choices in words instead of a long metavar."""
+    return typer.Option(**_choice_help(metavar, choices, text, repeatable=repeatable))
+
+
+def _choice_help(
+    metavar: str, choices: type[StrEnum], text: str, *, repeatable: bool = False
+) -> dict[str, Any]:
     names = [choice.value for choice in choices]
     listed = ", ".join(names[:-1]) + " or " + names[-1]
     more = "; repeat for more" if repeatable else ""
-    return typer.Option(metavar=metavar, help=f"{text}: {listed}{more}.", show_default=False)
+    if text.endswith(")"):  # a "(default: …)" note goes after the choices
+        text, default = text.rsplit(" (", 1)
+        more += f" ({default}"
+    return {"metavar": metavar, "help": f"{text}: {listed}{more}.", "show_default": False}
 
 
 CatalogOption = Annotated[
@@ -207,6 +228,184 @@ def show(
     from corecli.views import exercise_card
 
     _console().print(exercise_card(exercise, catalogue))
+
+
+class RoutineFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    toml = "toml"
+
+
+FormatOption = Annotated[
+    RoutineFormat,
+    typer.Option(
+        "--format",
+        **_choice_help("FORMAT", RoutineFormat, "How to print the routine (default: table)"),
+    ),
+]
+
+
+@app.command()
+def plan(
+    phase: Annotated[
+        Phase,
+        _choice(
+            "PHASE", Phase, "Stage of recovery (default: acute, the safe start)", repeatable=False
+        ),
+    ] = Phase.acute,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            min=5,
+            max=60,
+            metavar="N",
+            show_default=False,
+            help="Time you have, 5-60 minutes (default: 10 in acute, 15 otherwise).",
+        ),
+    ] = None,
+    equipment: Annotated[
+        list[EquipmentChoice] | None,
+        _choice("ITEM", EquipmentChoice, "What you have (default: mat)"),
+    ] = None,
+    condition: Annotated[
+        PlanCondition,
+        _choice(
+            "CONDITION",
+            PlanCondition,
+            "Your diagnosis, if you have one (default: general)",
+            repeatable=False,
+        ),
+    ] = PlanCondition.general,
+    level: Annotated[
+        Level | None, _choice("LEVEL", Level, "This level or easier", repeatable=False)
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(metavar="ID", help="Exercise to include (repeatable).", show_default=False),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(metavar="ID", help="Exercise to leave out (repeatable).", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=2**32 - 1,
+            metavar="N",
+            show_default=False,
+            help="Another number gives another plan (default: today's date).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name for the routine.", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Save the routine as TOML.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    output_format: FormatOption = RoutineFormat.table,
+    catalog: CatalogOption = None,
+) -> None:
+    """Plan a routine for your phase, time, equipment and condition.
+
+    Follows the sources' rules: stretching only while pain is acute; later, as much
+    stretching as strengthening, each abdominal exercise balanced by one for the back.
+
+    Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
+    """
+    from datetime import date
+
+    from corecli.planner import PlanRequest, plan_routine
+
+    catalogue = _catalogue(catalog)
+    have = {Equipment.mat} if equipment is None else _equipment(equipment)
+    request = PlanRequest(
+        phase=phase,
+        minutes=minutes,
+        equipment=frozenset(have),
+        condition=condition,
+        max_level=level,
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        seed=seed,
+        name=name,
+    )
+    routine = plan_routine(catalogue, request, date.today())
+    if output is not None:
+        from corecli.routines import save_routine
+
+        save_routine(routine, output, force=force)
+    _print_routine(routine, catalogue, output_format)
+    if output is not None:
+        typer.echo(f"Saved to {output}. Look at it again with: corecli view {output}", err=True)
+
+
+@app.command()
+def view(
+    routine_file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A routine saved by corecli plan.")
+    ],
+    output_format: FormatOption = RoutineFormat.table,
+    catalog: CatalogOption = None,
+) -> None:
+    """Check and show a saved routine without running it, hand edits included.
+
+    Example: corecli view ~/back/today.toml --format markdown > sheet.md
+    """
+    from corecli.routines import load_routine
+
+    catalogue = _catalogue(catalog)
+    _print_routine(load_routine(routine_file, catalogue), catalogue, output_format)
+
+
+class SchemaName(StrEnum):
+    routine = "routine"
+    catalog = "catalog"
+
+
+@app.command()
+def schema(
+    which: Annotated[
+        SchemaName, typer.Argument(metavar="routine|catalog", help="Which file format.")
+    ],
+) -> None:
+    """Print the JSON Schema of a routine or catalogue file, for editors that validate TOML.
+
+    Example: corecli schema routine > routine.schema.json
+    """
+    from corecli.models import CatalogueFile, Routine
+
+    model = Routine if which is SchemaName.routine else CatalogueFile
+    _print_json(model.model_json_schema())
+
+
+def _equipment(choices: list[EquipmentChoice]) -> set[Equipment]:
+    return {Equipment(choice.value) for choice in choices if choice is not EquipmentChoice.none}
+
+
+def _print_routine(routine: Routine, catalogue: Catalogue, output_format: RoutineFormat) -> None:
+    from corecli.routines import estimate_s
+
+    estimated = estimate_s(routine)
+    if output_format is RoutineFormat.json:
+        _print_json(routine.model_dump(mode="json"))
+    elif output_format is RoutineFormat.toml:
+        from corecli.routines import routine_toml
+
+        typer.echo(routine_toml(routine), nl=False)
+    elif output_format is RoutineFormat.markdown:
+        from corecli.sheet import routine_markdown
+
+        typer.echo(routine_markdown(routine, catalogue, estimated), nl=False)
+    else:
+        from corecli.views import routine_view
+
+        _console().print(routine_view(routine, catalogue, estimated))
 
 
 def _print_json(data: object) -> None:

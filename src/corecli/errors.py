@@ -56,3 +56,7 @@ def _or_list(items: Sequence[str]) -> str:
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class PlanProblem(CorecliError):
+    """No plan can satisfy the options; the message names the constraint (exit 1)."""

@@ -7,7 +7,8 @@ written by hand come in.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,7 +20,17 @@ from pydantic import (
 )
 
 from corecli.units import format_span, times_a_day
-from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
+from corecli.vocab import (
+    Condition,
+    Direction,
+    Equipment,
+    Kind,
+    Level,
+    Phase,
+    PlanCondition,
+    Position,
+    Target,
+)
 
 SCHEMA_VERSION = 1
 
@@ -45,8 +56,8 @@ def _reject_repeats(values: list[str]) -> list[str]:
     return values
 
 
-class Dose(Strict):
-    """How much of an exercise: sets of reps, each a hold or a paced movement."""
+class SessionDose(Strict):
+    """What one session does of an exercise: the part of a dose the timer needs."""
 
     sets: int = Field(1, strict=True, ge=1, le=10, description="Sets.")
     reps: int = Field(
@@ -59,6 +70,28 @@ class Dose(Strict):
     rest_s: int = Field(0, strict=True, ge=0, le=300, description="Rest between reps, seconds.")
     set_rest_s: int = Field(0, strict=True, ge=0, le=600, description="Rest between sets, seconds.")
     per_side: bool = Field(False, strict=True, description="Done on the left and the right.")
+
+    def describe(self, *, timed: str = "hold") -> str:
+        """One session's work at a glance: ``2 sets of 10 × 5 s hold, each side``."""
+        reps_max, hold_max_s = self.build_up()
+        reps = f"{self.reps}" if reps_max in (None, self.reps) else f"{self.reps}–{reps_max}"
+        if self.hold_s:
+            hold = f"{format_span(self.hold_s, hold_max_s)} {timed}".rstrip()
+            text = hold if reps == "1" else f"{reps} × {hold}"
+        else:
+            text = f"{reps} rep" if reps == "1" else f"{reps} reps"
+        if self.sets > 1:
+            text = f"{self.sets} sets of {text}"
+        return text + (", each side" if self.per_side else "")
+
+    def build_up(self) -> tuple[int | None, int | None]:
+        """Reps and hold to build up to, where a range is given."""
+        return None, None
+
+
+class Dose(SessionDose):
+    """How much of an exercise: sets of reps, each a hold or a paced movement, and how often."""
+
     per_day: int = Field(1, strict=True, ge=1, le=6, description="Times a day.")
     days_per_week: int = Field(7, strict=True, ge=1, le=7, description="Days a week.")
     reps_max: int | None = Field(None, strict=True, ge=1, le=50, description="Reps to build up to.")
@@ -77,21 +110,16 @@ class Dose(Strict):
                 raise ValueError(f"hold_max_s ({self.hold_max_s}) is below hold_s ({self.hold_s})")
         return self
 
+    def build_up(self) -> tuple[int | None, int | None]:
+        return self.reps_max, self.hold_max_s
+
+    def session_fields(self) -> dict[str, Any]:
+        """The fields a routine item copies: what one session does."""
+        return self.model_dump(include=set(SessionDose.model_fields))
+
     def describe(self, *, timed: str = "hold") -> str:
-        """One line a person reads at a glance: ``2 × 20 s hold, each side, twice a day``."""
-        reps = (
-            f"{self.reps}" if self.reps_max in (None, self.reps) else f"{self.reps}–{self.reps_max}"
-        )
-        if self.hold_s:
-            hold = f"{format_span(self.hold_s, self.hold_max_s)} {timed}".rstrip()
-            text = hold if reps == "1" else f"{reps} × {hold}"
-        else:
-            text = f"{reps} rep" if reps == "1" else f"{reps} reps"
-        if self.sets > 1:
-            text = f"{self.sets} sets of {text}"
-        parts = [text]
-        if self.per_side:
-            parts.append("each side")
+        """The dose with how often: ``2 × 20 s hold, each side, twice a day``."""
+        parts = [super().describe(timed=timed)]
         if self.per_day > 1:
             parts.append(times_a_day(self.per_day))
         if self.days_per_week < 7:
@@ -146,3 +174,25 @@ class CatalogueFile(Strict):
 
     schema_version: Literal[1] = Field(description="Format version of this file; always 1.")
     exercises: list[Exercise] = []
+
+
+class Item(SessionDose):
+    """One exercise of a routine: its catalogue id, the dose for this routine, and why."""
+
+    exercise: ExerciseId = Field(description="Catalogue id of the exercise.")
+    reason: str = Field("", max_length=200, description="Why the planner chose it.")
+
+
+class Routine(Strict):
+    """A saved routine: what ``corecli plan`` writes and ``corecli run`` plays."""
+
+    schema_version: Literal[1] = Field(description="Format version of this file; always 1.")
+    name: Label
+    phase: Phase
+    condition: PlanCondition = PlanCondition.general
+    minutes: int = Field(strict=True, ge=5, le=60, description="Time budget asked for.")
+    seed: int = Field(0, strict=True, ge=0, le=2**32 - 1, description="Seed for variety.")
+    created: date
+    estimated_s: int = Field(strict=True, ge=0, le=24 * 3600, description="Planned seconds.")
+    advice: list[Sentence] = []
+    items: list[Item] = Field(min_length=1)

@@ -14,8 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from corecli.catalogue import Catalogue
-from corecli.models import Exercise
-from corecli.vocab import Phase
+from corecli.models import Exercise, Routine
+from corecli.timeline import item_s
+from corecli.units import format_duration
+from corecli.vocab import Kind, Phase
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -157,3 +159,30 @@ def variant_ladder(exercise: Exercise, catalogue: Catalogue) -> Text:
         ("Harder: ", "bold"),
         name_of(exercise.progression),
     )
+
+
+def routine_view(routine: Routine, catalogue: Catalogue, estimated_s: int) -> RenderableType:
+    """A routine as a table: order, dose, time and why each exercise is there."""
+    title = literal(routine.name, "bold")
+    meta = Text(
+        f"{routine.phase.value} phase · {routine.condition.value} · about "
+        f"{format_duration(estimated_s)} of {routine.minutes} min · seed {routine.seed}",
+        style="dim",
+    )
+    table = Table(header_style="bold", box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("exercise · why")
+    table.add_column("dose")
+    table.add_column("time", justify="right", no_wrap=True)
+    for number, item in enumerate(routine.items, 1):
+        exercise = catalogue.get(item.exercise)
+        cell = literal(exercise.name if exercise else item.exercise, "bold")
+        if item.reason:
+            cell.append("\n")
+            cell.append_text(literal(item.reason, "dim"))
+        timed = "" if exercise and exercise.kind is Kind.aerobic else "hold"
+        table.add_row(
+            str(number), cell, literal(item.describe(timed=timed)), format_duration(item_s(item))
+        )
+    advice = _numbered(["•"] * len(routine.advice), routine.advice)
+    return Group(title, meta, Text(), table, Text(), advice)

@@ -79,3 +79,19 @@ class Condition(StrEnum):
     sciatica = "sciatica"
     spasm = "spasm"
     arthritis = "arthritis"
+
+
+class PlanCondition(StrEnum):
+    """A person's condition as the planner sees it; ``general`` means no diagnosis."""
+
+    general = "general"
+    disc = "disc"
+    stenosis = "stenosis"
+    sciatica = "sciatica"
+    spasm = "spasm"
+    arthritis = "arthritis"
+
+    @property
+    def avoided(self) -> Condition | None:
+        """The catalogue's ``avoid_if`` value this condition rules out, if any."""
+        return None if self is PlanCondition.general else Condition(self.value)

@@ -1,0 +1,511 @@
+"""Build a routine from the catalogue that follows the sources' rules.
+
+The rules, in short: while pain is acute, stretching and gentle mobility only;
+later, a balance of stretching and strengthening; every abdominal exercise
+matched by one for the back extensors; abdominal work in recovery held still in
+a neutral spine; nothing a person's condition argues against; and the whole
+fitting the time they have. ``plan_routine`` is a pure function of the
+catalogue, the request and the date.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from corecli.catalogue import Catalogue
+from corecli.errors import PlanProblem, UnknownExercise
+from corecli.models import Exercise, Item, Routine, SessionDose
+from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
+from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
+
+MIN_MINUTES, MAX_MINUTES = 5, 60
+FILL_TARGET = 0.7  # a plan should use at least this share of the time asked for
+ATTEMPTS = 24
+HOLD_STEP_S = 5  # how much a hold grows per step when a short plan is filled out
+FRONT = frozenset({Target.abdominals, Target.obliques})
+NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
+
+
+def default_minutes(phase: Phase) -> int:
+    return 10 if phase is Phase.acute else 15
+
+
+def seed_for(day: date) -> int:
+    """The default seed: the same all day, so a day's plan is stable."""
+    return day.year * 10_000 + day.month * 100 + day.day
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What a person asks ``corecli plan`` for."""
+
+    phase: Phase = Phase.acute
+    minutes: int | None = None  # None: the phase's default
+    equipment: frozenset[Equipment] = frozenset({Equipment.mat})
+    condition: PlanCondition = PlanCondition.general
+    max_level: Level | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    seed: int | None = None  # None: derived from the date
+    name: str | None = None
+    settings: TimelineSettings = field(default_factory=TimelineSettings)
+
+    @property
+    def budget_minutes(self) -> int:
+        return self.minutes if self.minutes is not None else default_minutes(self.phase)
+
+
+# --- Which exercises may appear ------------------------------------------------------------
+#
+# Each check returns why an exercise is out, or None. They run in this order, and
+# the option each belongs to is named when a check empties the pool.
+
+
+@dataclass(frozen=True)
+class Check:
+    option: str
+    test: Callable[[Exercise, PlanRequest], str | None]
+
+
+def _kind_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    if exercise.kind is Kind.aerobic:
+        return "walking is done on its own, not in a floor routine (the plan's advice covers it)"
+    names = {exercise.id, exercise.name.casefold(), *(a.casefold() for a in exercise.aliases)}
+    if names & NEVER:
+        return "full crunches and sit-ups strain the lower back and are never planned"
+    return None
+
+
+def _phase_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    phase = request.phase
+    if phase not in exercise.phases:
+        return f"it is not meant for the {phase} phase"
+    if phase is Phase.acute and exercise.kind is Kind.strength:
+        return "acute plans are stretching and gentle mobility only"
+    if (
+        phase is Phase.recovery
+        and exercise.kind is Kind.strength
+        and Target.abdominals in exercise.targets
+        and not (exercise.is_hold and exercise.direction is Direction.neutral)
+    ):
+        return "abdominal work in recovery must be a still hold in a neutral spine"
+    return None
+
+
+def _equipment_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    missing = [item.value for item in exercise.equipment if item not in request.equipment]
+    return f"it needs {', '.join(missing)}" if missing else None
+
+
+def _level_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    level = request.max_level
+    if level is not None and exercise.level.rank > level.rank:
+        return f"it is {exercise.level}, above {level}"
+    return None
+
+
+def _condition_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    condition = request.condition
+    if condition.avoided in exercise.avoid_if:
+        return f"it is best avoided with {condition}"
+    early = request.phase in (Phase.acute, Phase.recovery)
+    if condition is PlanCondition.disc and early and exercise.direction is Direction.flexion:
+        return "bending forward tends to aggravate a disc problem while it settles"
+    if condition is PlanCondition.stenosis and exercise.direction is Direction.extension:
+        return "arching back tends to aggravate stenosis"
+    return None
+
+
+def _exclude_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    return "you excluded it" if exercise.id in request.exclude else None
+
+
+CHECKS = (
+    Check("the catalogue", _kind_check),
+    Check("--phase", _phase_check),
+    Check("--equipment", _equipment_check),
+    Check("--level", _level_check),
+    Check("--condition", _condition_check),
+    Check("--exclude", _exclude_check),
+)
+
+
+def why_not(exercise: Exercise, request: PlanRequest) -> str | None:
+    """Why this exercise cannot be in the plan, or None if it can."""
+    for check in CHECKS:
+        reason = check.test(exercise, request)
+        if reason is not None:
+            return reason
+    return None
+
+
+# --- Roles and order -----------------------------------------------------------------------
+
+
+def is_strength(exercise: Exercise) -> bool:
+    return exercise.kind is Kind.strength
+
+
+def is_stretch(exercise: Exercise) -> bool:
+    """Stretching in the wide sense: stretches and gentle mobility."""
+    return exercise.kind in (Kind.stretch, Kind.mobility)
+
+
+def is_front(exercise: Exercise) -> bool:
+    """Works the front of the trunk (abdominals or obliques)."""
+    return not FRONT.isdisjoint(exercise.targets)
+
+
+def _balanced(chosen: Sequence[Exercise]) -> bool:
+    """Each abdominal exercise is matched by one working the back extensors.
+
+    Checked over the whole plan and again among the strengthening alone, so a
+    back stretch never stands in for back strengthening.
+    """
+    strength = [e for e in chosen if is_strength(e)]
+    return all(
+        sum(Target.abdominals in e.targets for e in group)
+        <= sum(Target.back_extensors in e.targets for e in group)
+        for group in (chosen, strength)
+    )
+
+
+def arrange(chosen: Iterable[Exercise]) -> list[Exercise]:
+    """Mobility first, strength alternating front and back, stretches to finish."""
+    chosen = list(chosen)
+    mobility = [e for e in chosen if e.kind is Kind.mobility]
+    stretches = [e for e in chosen if e.kind is Kind.stretch]
+    front = [e for e in chosen if is_strength(e) and is_front(e)]
+    back = [e for e in chosen if is_strength(e) and not is_front(e)]
+    first, second = (back, front) if len(back) >= len(front) else (front, back)
+    strength: list[Exercise] = []
+    for index in range(len(first)):
+        strength.append(first[index])
+        if index < len(second):
+            strength.append(second[index])
+    return mobility + strength + stretches
+
+
+# --- Choosing --------------------------------------------------------------------------------
+
+
+def _weight(exercise: Exercise, request: PlanRequest) -> float:
+    """How strongly the person's condition favours an exercise (1 = neutral)."""
+    favoured = {
+        PlanCondition.disc: Direction.extension,
+        PlanCondition.stenosis: Direction.flexion,
+    }.get(request.condition, Direction.neutral)
+    weight = 3.0 if exercise.direction is favoured else 1.0
+    if request.phase is Phase.recovery and exercise.level is Level.beginner:
+        weight *= 1.5
+    return weight
+
+
+def _shuffled(pool: Sequence[Exercise], request: PlanRequest, rng: random.Random) -> list[Exercise]:
+    # Weighted random order (Efraimidis-Spirakis): favoured exercises tend to come first.
+    keyed = [(rng.random() ** (1.0 / _weight(e, request)), e.id, e) for e in pool]
+    keyed.sort(key=lambda entry: (-entry[0], entry[1]))
+    return [entry[2] for entry in keyed]
+
+
+@dataclass
+class _Draft:
+    budget_s: int
+    prep_s: int
+    cost: dict[str, int]
+    chosen: list[Exercise] = field(default_factory=list)
+
+    @property
+    def used_s(self) -> int:
+        return self.prep_s + sum(self.cost[e.id] for e in self.chosen)
+
+    def fits(self, exercise: Exercise) -> bool:
+        if exercise in self.chosen or self.used_s + self.cost[exercise.id] > self.budget_s:
+            return False
+        return _balanced([*self.chosen, exercise])
+
+    def count(self, strength: bool) -> int:
+        return sum(is_strength(e) == strength for e in self.chosen)
+
+
+def _fill(
+    draft: _Draft, stretch_pool: list[Exercise], strength_pool: list[Exercise], mixed: bool
+) -> None:
+    """Add exercises in turn, keeping stretching and strengthening level when ``mixed``."""
+    while True:
+        if mixed:
+            want_strength = draft.count(True) <= draft.count(False)
+            queues = (
+                [strength_pool, stretch_pool] if want_strength else [stretch_pool, strength_pool]
+            )
+            if abs(draft.count(True) - draft.count(False)) >= 1:
+                queues = queues[:1]  # adding to the larger side would unbalance the plan
+        else:
+            queues = [stretch_pool]
+        added = False
+        for queue in queues:
+            candidate = _next_fitting(draft, queue)
+            if candidate is not None:
+                draft.chosen.append(candidate)
+                added = True
+                break
+        if not added:
+            return
+
+
+def _next_fitting(draft: _Draft, queue: list[Exercise]) -> Exercise | None:
+    strength_queue = bool(queue) and is_strength(queue[0])
+    if strength_queue:
+        # Alternate front and back: take the side the plan has fewer of, if one fits.
+        fronts = sum(is_front(e) for e in draft.chosen if is_strength(e))
+        backs = draft.count(True) - fronts
+        prefer_front = fronts < backs
+        for exercise in queue:
+            if is_front(exercise) == prefer_front and draft.fits(exercise):
+                return exercise
+    for exercise in queue:
+        if draft.fits(exercise):
+            return exercise
+    return None
+
+
+def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Routine:
+    """A routine for ``request`` that obeys every planning rule, or PlanProblem saying why not."""
+    minutes = request.budget_minutes
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise PlanProblem(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
+    seed = request.seed if request.seed is not None else seed_for(today)
+    for exercise_id in (*request.include, *request.exclude):
+        if exercise_id not in catalogue:
+            raise UnknownExercise(exercise_id, catalogue.suggest(exercise_id))
+    forced = [_included(catalogue.get(i), request) for i in dict.fromkeys(request.include)]
+    pool = [e for e in catalogue if why_not(e, request) is None and e not in forced]
+    mixed = request.phase is not Phase.acute
+    _require_roles(catalogue, request, forced + pool, mixed)
+
+    settings = request.settings
+    cost = {e.id: item_s(e.dose, settings) for e in [*forced, *pool]}
+    budget_s = minutes * 60
+    stretch_pool = [e for e in pool if not is_strength(e)]
+    strength_pool = [e for e in pool if is_strength(e)]
+    rng = random.Random(seed)
+
+    best: list[Exercise] | None = None
+    best_used = -1
+    for _ in range(ATTEMPTS):
+        draft = _Draft(budget_s, settings.prep_s, cost, list(forced))
+        if draft.used_s > budget_s:
+            raise PlanProblem(
+                f"the exercises you included take {draft.used_s // 60 + 1} minutes,"
+                f" more than --minutes {minutes}"
+            )
+        _fill(
+            draft,
+            _shuffled(stretch_pool, request, rng),
+            _shuffled(strength_pool, request, rng),
+            mixed,
+        )
+        if not _valid(draft.chosen, mixed):
+            continue
+        if draft.used_s > best_used:
+            best, best_used = draft.chosen, draft.used_s
+        if best_used >= FILL_TARGET * budget_s:
+            break
+    if best is None:
+        shortest = min(cost.values()) + settings.prep_s
+        raise PlanProblem(
+            f"no plan that follows the rules fits in {minutes} minutes"
+            f" (the shortest exercise alone takes {shortest} s); try a larger --minutes"
+        )
+    chosen = arrange(best)
+    doses = _grow_doses(chosen, budget_s, settings)
+    return _routine(chosen, doses, request, minutes, seed, today)
+
+
+def _included(exercise: Exercise | None, request: PlanRequest) -> Exercise:
+    assert exercise is not None  # unknown ids were reported above
+    reason = why_not(exercise, request)
+    if reason is not None and reason != "you excluded it":
+        raise PlanProblem(f"cannot include {exercise.id!r}: {reason}")
+    if reason is not None:
+        raise PlanProblem(f"{exercise.id!r} is both included and excluded")
+    return exercise
+
+
+def _valid(chosen: Sequence[Exercise], mixed: bool) -> bool:
+    if not chosen or not _balanced(chosen):
+        return False
+    if not mixed:
+        return not any(is_strength(e) for e in chosen)
+    strength = sum(is_strength(e) for e in chosen)
+    stretching = len(chosen) - strength
+    return strength >= 1 and stretching >= 1 and abs(strength - stretching) <= 1
+
+
+def _require_roles(
+    catalogue: Catalogue, request: PlanRequest, allowed: Sequence[Exercise], mixed: bool
+) -> None:
+    """Fail early, naming the option that left a needed kind of exercise with nothing."""
+    roles: list[tuple[str, Callable[[Exercise], bool]]] = [("stretching or mobility", is_stretch)]
+    if mixed:
+        roles.append(("strengthening", is_strength))
+    for label, belongs in roles:
+        if any(belongs(e) for e in allowed):
+            continue
+        survivors = [e for e in catalogue if belongs(e)]
+        for check in CHECKS:
+            before = survivors
+            survivors = [e for e in survivors if check.test(e, request) is None]
+            if before and not survivors:
+                example = check.test(before[0], request)
+                raise PlanProblem(
+                    f"no {label} exercise is left after {check.option}: it rules out all"
+                    f" {len(before)} that remained ({before[0].id}: {example})"
+                )
+        raise PlanProblem(f"the catalogue has no {label} exercise for the {request.phase} phase")
+
+
+def _grow_doses(
+    chosen: Sequence[Exercise], budget_s: int, settings: TimelineSettings
+) -> dict[str, SessionDose]:
+    """Raise reps and holds toward the catalogue's build-up values while a plan is short.
+
+    Only ranges the catalogue gives (``reps_max``, ``hold_max_s``) are used, one
+    small step per exercise in turn, and only up to the fill target.
+    """
+    doses = {e.id: SessionDose(**e.dose.session_fields()) for e in chosen}
+
+    def used() -> int:
+        return total_s([TimedItem(i, d) for i, d in doses.items()], settings)
+
+    grew = True
+    while grew and used() < FILL_TARGET * budget_s:
+        grew = False
+        for exercise in chosen:
+            dose, limits = doses[exercise.id], exercise.dose
+            if limits.hold_max_s is not None and dose.hold_s < limits.hold_max_s:
+                step = {"hold_s": min(limits.hold_max_s, dose.hold_s + HOLD_STEP_S)}
+            elif limits.reps_max is not None and dose.reps < limits.reps_max:
+                step = {"reps": dose.reps + 1}
+            else:
+                continue
+            grown = dose.model_copy(update=step)
+            before, doses[exercise.id] = dose, grown
+            if used() > budget_s:
+                doses[exercise.id] = before
+                continue
+            grew = True
+            if used() >= FILL_TARGET * budget_s:
+                break
+    return doses
+
+
+# --- Writing the routine ---------------------------------------------------------------------
+
+
+def _routine(
+    chosen: list[Exercise],
+    doses: dict[str, SessionDose],
+    request: PlanRequest,
+    minutes: int,
+    seed: int,
+    today: date,
+) -> Routine:
+    items = [
+        Item(exercise=e.id, reason=_reason(e, chosen, request), **doses[e.id].model_dump())
+        for e in chosen
+    ]
+    estimated = total_s([TimedItem(i.exercise, i) for i in items], request.settings)
+    return Routine(
+        schema_version=1,
+        name=request.name or default_name(request.phase, minutes),
+        phase=request.phase,
+        condition=request.condition,
+        minutes=minutes,
+        seed=seed,
+        created=today,
+        estimated_s=estimated,
+        advice=advice(request.phase, request.condition),
+        items=items,
+    )
+
+
+def default_name(phase: Phase, minutes: int) -> str:
+    label = {
+        Phase.acute: "Gentle stretches",
+        Phase.recovery: "Recovery routine",
+        Phase.maintenance: "Core routine",
+    }[phase]
+    return f"{label}, {minutes} min"
+
+
+def _reason(exercise: Exercise, chosen: Sequence[Exercise], request: PlanRequest) -> str:
+    if exercise.id in request.include:
+        return "you asked for it"
+    if exercise.kind is Kind.mobility:
+        return "gentle mobility to start"
+    if is_strength(exercise):
+        partner = _partner(exercise, chosen)
+        if partner is not None:
+            return f"balances the {partner.name.lower()}: works your back extensors"
+        if is_front(exercise) and request.phase is Phase.recovery:
+            return f"holds your {_targets(exercise)} firm with the spine still"
+        return f"strengthens your {_targets(exercise)}"
+    note = _condition_note(exercise, request.condition)
+    return f"stretches your {_targets(exercise)}" + (f"; {note}" if note else "")
+
+
+def _partner(exercise: Exercise, chosen: Sequence[Exercise]) -> Exercise | None:
+    """The abdominal exercise this back exercise balances: the n-th back with the n-th front."""
+    strength = [e for e in chosen if is_strength(e)]
+    abdominal = [e for e in strength if Target.abdominals in e.targets]
+    back = [e for e in strength if Target.back_extensors in e.targets and e not in abdominal]
+    if exercise not in back:
+        return None
+    index = back.index(exercise)
+    return abdominal[index] if index < len(abdominal) else None
+
+
+def _targets(exercise: Exercise) -> str:
+    words = [t.value.replace("-", " ") for t in exercise.targets] or ["core"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _condition_note(exercise: Exercise, condition: PlanCondition) -> str:
+    if condition is PlanCondition.disc and exercise.direction is Direction.extension:
+        return "arching back tends to suit a disc problem"
+    if condition is PlanCondition.stenosis and exercise.direction is Direction.flexion:
+        return "bending forward tends to ease stenosis"
+    return ""
+
+
+WALKING = {
+    Phase.acute: "Take short, easy walks, a few minutes at a time, and add more as pain allows.",
+    Phase.recovery: "Walk most days, building up gradually toward 30 minutes at a time.",
+    Phase.maintenance: "Keep walking: about 30 minutes on most days helps keep back pain away.",
+}
+
+
+def advice(phase: Phase, condition: PlanCondition) -> list[str]:
+    """The lines every plan carries, drawn from the sources' advice."""
+    lines = [
+        "Stop any exercise that increases your symptoms.",
+        WALKING[phase],
+    ]
+    if phase is Phase.acute:
+        lines.append("While pain is acute, stretch; add strengthening once it settles.")
+    lines.append(
+        "Sleep on your back if you can, legs straight and a low pillow or none, to keep your"
+        " spine in its natural curve."
+    )
+    if condition is PlanCondition.general:
+        lines.append(
+            "Get a diagnosis if pain persists or spreads down a leg: disc problems and stenosis"
+            " need different exercises."
+        )
+    else:
+        lines.append("See a clinician if symptoms persist, spread down a leg or get worse.")
+    return lines

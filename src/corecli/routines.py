@@ -1,0 +1,95 @@
+"""Routine files: TOML a person can read, edit and hand back to corecli.
+
+Saving is atomic (a temporary file in the same folder, then a rename), so a
+routine on disk is always either the old one or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from corecli.catalogue import Catalogue
+from corecli.errors import FileProblem, UsageProblem
+from corecli.files import read_toml, validate
+from corecli.models import Routine
+from corecli.timeline import DEFAULT_SETTINGS, TimedItem, TimelineSettings, total_s
+
+HEADER = (
+    "# A corecli routine. Edit doses or reorder [[items]] freely; `corecli view` checks it.\n"
+    "# Stop any exercise that increases your symptoms.\n\n"
+)
+
+
+def routine_document(routine: Routine) -> dict[str, Any]:
+    """The routine as plain data in file order: each item's exercise first, reason last."""
+    data = routine.model_dump(mode="python")
+    data["phase"] = routine.phase.value
+    data["condition"] = routine.condition.value
+    items = []
+    for item in data.pop("items"):
+        exercise, reason = item.pop("exercise"), item.pop("reason")
+        items.append({"exercise": exercise, **item, "reason": reason})
+    data["items"] = items
+    return data
+
+
+def routine_toml(routine: Routine) -> str:
+    import tomli_w
+
+    return HEADER + tomli_w.dumps(routine_document(routine), multiline_strings=False)
+
+
+def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
+    """Write ``routine`` to ``path`` atomically; refuse to replace a file without ``force``."""
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} already exists; add --force to replace it")
+    if path.is_dir():
+        raise UsageProblem(f"{path} is a folder; give a file name such as {path / 'routine.toml'}")
+    write_atomically(path, routine_toml(routine))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step, creating parent folders."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).replace(path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        if isinstance(error, OSError):
+            raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+        raise
+
+
+def load_routine(path: Path, catalogue: Catalogue) -> Routine:
+    """Read and validate a routine file, including that each exercise is in the catalogue."""
+    data = read_toml(path)
+    routine = validate(Routine, data, path)
+    problems = []
+    for index, item in enumerate(routine.items):
+        if item.exercise not in catalogue:
+            suggestions = catalogue.suggest(item.exercise)
+            hint = f"; did you mean {suggestions[0]!r}?" if suggestions else ""
+            problems.append(f"items[{index}].exercise: no exercise {item.exercise!r}{hint}")
+    if problems:
+        raise FileProblem(path, problems)
+    return routine
+
+
+def estimate_s(routine: Routine, settings: TimelineSettings = DEFAULT_SETTINGS) -> int:
+    """How long the routine as it stands takes (hand edits included)."""
+    return total_s([TimedItem(item.exercise, item) for item in routine.items], settings)

@@ -1,0 +1,140 @@
+"""A routine as a list of timed segments: the one timing model in corecli.
+
+The planner sums it for its estimate and the timer plays it, so the estimate a
+plan prints is exactly how long ``corecli run`` takes without pauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from corecli.models import SessionDose
+
+
+class SegmentKind(StrEnum):
+    prep = "prep"  # get ready before the first exercise
+    transition = "transition"  # get into position for the next exercise
+    hold = "hold"  # hold a position still
+    rep = "rep"  # one paced moving rep
+    rest = "rest"  # between reps
+    set_rest = "set-rest"  # between sets
+    switch = "switch"  # change to the other side
+    done = "done"  # the end; takes no time
+
+    @property
+    def is_work(self) -> bool:
+        return self in (SegmentKind.hold, SegmentKind.rep)
+
+
+class Side(StrEnum):
+    left = "left"
+    right = "right"
+
+
+@dataclass(frozen=True)
+class TimelineSettings:
+    """Durations of the segments that are not part of any exercise's dose."""
+
+    prep_s: int = 5
+    transition_s: int = 10
+    switch_s: int = 5
+
+
+DEFAULT_SETTINGS = TimelineSettings()
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    """What the timeline needs of a routine item: which exercise, and its dose."""
+
+    exercise: str
+    dose: SessionDose
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of time with one instruction: hold, rest, switch sides …"""
+
+    kind: SegmentKind
+    duration_s: int
+    start_s: int
+    item: int | None = None  # index into the routine's items
+    exercise: str | None = None
+    set_no: int = 0  # 1-based; 0 where it does not apply
+    sets: int = 0
+    rep_no: int = 0
+    reps: int = 0
+    side: Side | None = None
+
+    @property
+    def end_s(self) -> int:
+        return self.start_s + self.duration_s
+
+
+def build_timeline(
+    items: Sequence[TimedItem], settings: TimelineSettings = DEFAULT_SETTINGS
+) -> list[Segment]:
+    """Every segment of a session in order, with start times from 0."""
+    segments: list[Segment] = []
+    clock = 0
+    for segment in _walk(items, settings):
+        segments.append(replace(segment, start_s=clock))
+        clock += segment.duration_s
+    return segments
+
+
+def total_s(items: Sequence[TimedItem], settings: TimelineSettings = DEFAULT_SETTINGS) -> int:
+    """The planned length of a session in seconds (the end of its timeline)."""
+    return sum(segment.duration_s for segment in _walk(items, settings))
+
+
+def item_s(dose: SessionDose, settings: TimelineSettings = DEFAULT_SETTINGS) -> int:
+    """Seconds one item adds to a session, its transition included."""
+    return total_s([TimedItem("", dose)], settings) - settings.prep_s
+
+
+def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Segment]:
+    yield Segment(SegmentKind.prep, settings.prep_s, 0)
+    for index, item in enumerate(items):
+        dose = item.dose
+        at = Segment(SegmentKind.transition, settings.transition_s, 0, index, item.exercise)
+        yield at
+        sides: list[Side | None] = [Side.left, Side.right] if dose.per_side else [None]
+        work_kind = SegmentKind.hold if dose.hold_s else SegmentKind.rep
+        work_s = dose.hold_s or dose.rep_s
+        for set_no in range(1, dose.sets + 1):
+            if set_no > 1 and dose.set_rest_s:
+                yield replace(
+                    at,
+                    kind=SegmentKind.set_rest,
+                    duration_s=dose.set_rest_s,
+                    set_no=set_no - 1,
+                    sets=dose.sets,
+                )
+            for side_index, side in enumerate(sides):
+                if side_index and settings.switch_s:
+                    yield replace(
+                        at,
+                        kind=SegmentKind.switch,
+                        duration_s=settings.switch_s,
+                        set_no=set_no,
+                        sets=dose.sets,
+                        side=side,
+                    )
+                for rep_no in range(1, dose.reps + 1):
+                    rep = replace(
+                        at,
+                        kind=work_kind,
+                        duration_s=work_s,
+                        set_no=set_no,
+                        sets=dose.sets,
+                        rep_no=rep_no,
+                        reps=dose.reps,
+                        side=side,
+                    )
+                    if rep_no > 1 and dose.rest_s:
+                        yield replace(rep, kind=SegmentKind.rest, duration_s=dose.rest_s)
+                    yield rep
+    yield Segment(SegmentKind.done, 0, 0)

@@ -7,6 +7,7 @@ them, so ``corecli --help`` starts as fast as a bare Typer app.
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -15,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from corecli import __version__
-from corecli.errors import CorecliError
+from corecli.errors import CorecliError, UsageProblem
 from corecli.vocab import (
     Condition,
     Direction,
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
     from corecli.catalogue import Catalogue
     from corecli.models import Routine
+    from corecli.planner import PlanRequest
+    from corecli.timeline import Segment
 
 
 class CorecliGroup(TyperGroup):
@@ -246,58 +249,66 @@ FormatOption = Annotated[
 ]
 
 
+PhaseOption = Annotated[
+    Phase | None,
+    _choice("PHASE", Phase, "Stage of recovery (default: acute, the safe start)", repeatable=False),
+]
+MinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        min=5,
+        max=60,
+        metavar="N",
+        show_default=False,
+        help="Time you have, 5-60 minutes (default: 10 in acute, 15 otherwise).",
+    ),
+]
+HaveOption = Annotated[
+    list[EquipmentChoice] | None,
+    _choice("ITEM", EquipmentChoice, "What you have (default: mat)"),
+]
+PlanConditionOption = Annotated[
+    PlanCondition | None,
+    _choice(
+        "CONDITION",
+        PlanCondition,
+        "Your diagnosis, if you have one (default: general)",
+        repeatable=False,
+    ),
+]
+LevelOption = Annotated[
+    Level | None, _choice("LEVEL", Level, "This level or easier", repeatable=False)
+]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(metavar="ID", help="Exercise to include (repeatable).", show_default=False),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(metavar="ID", help="Exercise to leave out (repeatable).", show_default=False),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=2**32 - 1,
+        metavar="N",
+        show_default=False,
+        help="Another number gives another plan (default: today's date).",
+    ),
+]
+
+
 @app.command()
 def plan(
-    phase: Annotated[
-        Phase,
-        _choice(
-            "PHASE", Phase, "Stage of recovery (default: acute, the safe start)", repeatable=False
-        ),
-    ] = Phase.acute,
-    minutes: Annotated[
-        int | None,
-        typer.Option(
-            min=5,
-            max=60,
-            metavar="N",
-            show_default=False,
-            help="Time you have, 5-60 minutes (default: 10 in acute, 15 otherwise).",
-        ),
-    ] = None,
-    equipment: Annotated[
-        list[EquipmentChoice] | None,
-        _choice("ITEM", EquipmentChoice, "What you have (default: mat)"),
-    ] = None,
-    condition: Annotated[
-        PlanCondition,
-        _choice(
-            "CONDITION",
-            PlanCondition,
-            "Your diagnosis, if you have one (default: general)",
-            repeatable=False,
-        ),
-    ] = PlanCondition.general,
-    level: Annotated[
-        Level | None, _choice("LEVEL", Level, "This level or easier", repeatable=False)
-    ] = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option(metavar="ID", help="Exercise to include (repeatable).", show_default=False),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(metavar="ID", help="Exercise to leave out (repeatable).", show_default=False),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            max=2**32 - 1,
-            metavar="N",
-            show_default=False,
-            help="Another number gives another plan (default: today's date).",
-        ),
-    ] = None,
+    phase: PhaseOption = None,
+    minutes: MinutesOption = None,
+    equipment: HaveOption = None,
+    condition: PlanConditionOption = None,
+    level: LevelOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    seed: SeedOption = None,
     name: Annotated[
         str | None, typer.Option(help="Name for the routine.", show_default=False)
     ] = None,
@@ -318,23 +329,14 @@ def plan(
 
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
+    from dataclasses import replace
     from datetime import date
 
-    from corecli.planner import PlanRequest, plan_routine
+    from corecli.planner import plan_routine
 
     catalogue = _catalogue(catalog)
-    have = {Equipment.mat} if equipment is None else _equipment(equipment)
-    request = PlanRequest(
-        phase=phase,
-        minutes=minutes,
-        equipment=frozenset(have),
-        condition=condition,
-        max_level=level,
-        include=tuple(include or ()),
-        exclude=tuple(exclude or ()),
-        seed=seed,
-        name=name,
-    )
+    request = _plan_request(phase, minutes, equipment, condition, level, include, exclude, seed)
+    request = replace(request, name=name)
     routine = plan_routine(catalogue, request, date.today())
     if output is not None:
         from corecli.routines import save_routine
@@ -363,6 +365,177 @@ def view(
     _print_routine(load_routine(routine_file, catalogue), catalogue, output_format)
 
 
+@app.command()
+def run(
+    routine_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[ROUTINE]",
+            help="A routine saved by corecli plan; without one, a plan is made now.",
+            show_default=False,
+        ),
+    ] = None,
+    exercise: Annotated[
+        str | None,
+        typer.Option(
+            "--exercise",
+            "-e",
+            metavar="ID",
+            show_default=False,
+            help="Run one exercise at its catalogue dose.",
+        ),
+    ] = None,
+    phase: PhaseOption = None,
+    minutes: MinutesOption = None,
+    equipment: HaveOption = None,
+    condition: PlanConditionOption = None,
+    level: LevelOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    seed: SeedOption = None,
+    prep: Annotated[
+        int, typer.Option(min=0, max=120, metavar="S", help="Seconds to get ready at the start.")
+    ] = 5,
+    transition: Annotated[
+        int,
+        typer.Option(min=0, max=120, metavar="S", help="Seconds to get into each position."),
+    ] = 10,
+    sound: Annotated[
+        bool,
+        typer.Option("--sound/--no-sound", help="Bell at each change, beeps for the last 3 s."),
+    ] = True,
+    voice: Annotated[
+        bool,
+        typer.Option("--voice", help="Speak names, sides and rests (espeak-ng, spd-say, say)."),
+    ] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="One line per step, no full screen (for logs, readers).")
+    ] = False,
+    self_paced: Annotated[
+        bool, typer.Option("--self-paced", help="Moving reps wait for space instead of a tempo.")
+    ] = False,
+    speed: Annotated[
+        float,
+        typer.Option(min=0.01, max=1000.0, metavar="X", help="Run the clock X times faster."),
+    ] = 1.0,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the timeline with start times, then stop.")
+    ] = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Follow a routine with a timer: get ready, hold, count reps, switch sides, rest.
+
+    Keys: space pause · n next · b back · s skip · x this hurts · q quit · ? help.
+
+    Example: corecli run today.toml  (or: corecli run --phase recovery --minutes 15)
+    """
+    from datetime import date
+
+    from corecli.timeline import TimedItem, TimelineSettings, build_timeline
+
+    catalogue = _catalogue(catalog)
+    planning = (phase, minutes, equipment, condition, level, include, exclude, seed)
+    if routine_file is not None or exercise is not None:
+        if routine_file is not None and exercise is not None:
+            raise UsageProblem("give a routine file or --exercise, not both")
+        if any(option is not None for option in planning):
+            raise UsageProblem("planning options (--phase, --minutes …) need no routine file")
+    settings = TimelineSettings(prep_s=prep, transition_s=transition)
+    if routine_file is not None:
+        from corecli.routines import load_routine
+
+        routine = load_routine(routine_file, catalogue)
+    elif exercise is not None:
+        from corecli.planner import single_exercise_routine
+
+        routine = single_exercise_routine(catalogue.find(exercise), date.today())
+    else:
+        from dataclasses import replace
+
+        from corecli.planner import plan_routine
+
+        request = replace(_plan_request(*planning), settings=settings)
+        routine = plan_routine(catalogue, request, date.today())
+    timeline = build_timeline([TimedItem(i.exercise, i) for i in routine.items], settings)
+    if dry_run:
+        _print_timeline(timeline, routine, catalogue)
+        return
+    _play(timeline, routine, catalogue, sound, voice, plain, self_paced, speed)
+
+
+def _print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalogue) -> None:
+    from corecli.player import counts
+    from corecli.units import format_duration
+
+    count = len(routine.items)
+    typer.echo(f"{routine.name}: {count} exercise{'s' if count != 1 else ''}")
+    for segment in timeline:
+        exercise = catalogue.get(segment.exercise) if segment.exercise else None
+        name = exercise.name if exercise else ""
+        detail = counts(segment)
+        line = f"{segment.start_s // 60:3d}:{segment.start_s % 60:02d}  {segment.kind.value:<10}"
+        line += f" {segment.duration_s:>4} s  {name}" + (f" · {detail}" if detail else "")
+        typer.echo(line.rstrip())
+    total = timeline[-1].start_s
+    typer.echo(f"Total: {format_duration(total)} ({total} s)")
+
+
+def _play(
+    timeline: list[Segment],
+    routine: Routine,
+    catalogue: Catalogue,
+    sound: bool,
+    voice: bool,
+    plain: bool,
+    self_paced: bool,
+    speed: float,
+) -> None:
+    import sys
+
+    from corecli.keys import NoKeys, RawKeys, Terminated, sigterm_raises
+    from corecli.player import ItemInfo, LiveScreen, PlainScreen, Script, Sound, play, summary_lines
+
+    items = []
+    for item in routine.items:
+        found = catalogue.get(item.exercise)
+        items.append(
+            ItemInfo(found.name, tuple(found.steps), tuple(found.cues))
+            if found
+            else ItemInfo(item.exercise, (), ())
+        )
+    script = Script(routine.name, routine.phase, routine.condition, tuple(items))
+    interactive = sys.stdin.isatty()
+    full_screen = not plain and sys.stdout.isatty()
+    bell_stream = sys.stdout if sound and full_screen else None
+    notices = lambda text: typer.echo(text, err=True)  # noqa: E731
+    chime = Sound(bell_stream, voice=voice, notice=notices)
+    exit_code = 0
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(sigterm_raises())
+        keys = stack.enter_context(RawKeys()) if interactive else NoKeys()
+        screen = (
+            LiveScreen(_console(), script)
+            if full_screen
+            else PlainScreen(sys.stdout, script, self_paced=self_paced)
+        )
+        try:
+            record = play(
+                timeline, script, screen, keys, sound=chime, speed=speed, self_paced=self_paced
+            )
+        except KeyboardInterrupt as error:
+            record, exit_code = error.record, 130  # type: ignore[attr-defined]
+        except Terminated as error:
+            record, exit_code = error.record, 143  # type: ignore[attr-defined]
+    from corecli.views import literal
+
+    names = {item.exercise: info.name for item, info in zip(routine.items, items, strict=True)}
+    console = _console()
+    for line in summary_lines(record, names):
+        console.print(literal(line))
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
 class SchemaName(StrEnum):
     routine = "routine"
     catalog = "catalog"
@@ -382,6 +555,30 @@ def schema(
 
     model = Routine if which is SchemaName.routine else CatalogueFile
     _print_json(model.model_json_schema())
+
+
+def _plan_request(
+    phase: Phase | None,
+    minutes: int | None,
+    equipment: list[EquipmentChoice] | None,
+    condition: PlanCondition | None,
+    level: Level | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    seed: int | None,
+) -> PlanRequest:
+    from corecli.planner import PlanRequest
+
+    return PlanRequest(
+        phase=phase or Phase.acute,
+        minutes=minutes,
+        equipment=frozenset({Equipment.mat} if equipment is None else _equipment(equipment)),
+        condition=condition or PlanCondition.general,
+        max_level=level,
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        seed=seed,
+    )
 
 
 def _equipment(choices: list[EquipmentChoice]) -> set[Equipment]:

@@ -7,7 +7,7 @@ written by hand come in.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,9 +23,11 @@ from corecli.units import format_span, times_a_day
 from corecli.vocab import (
     Condition,
     Direction,
+    Ending,
     Equipment,
     Kind,
     Level,
+    Outcome,
     Phase,
     PlanCondition,
     Position,
@@ -196,3 +198,35 @@ class Routine(Strict):
     estimated_s: int = Field(strict=True, ge=0, le=24 * 3600, description="Planned seconds.")
     advice: list[Sentence] = []
     items: list[Item] = Field(min_length=1)
+
+
+class ItemRecord(Strict):
+    """What happened to one exercise of a session."""
+
+    exercise: ExerciseId
+    outcome: Outcome
+    planned_s: int = Field(ge=0)
+    active_s: float = Field(ge=0, description="Seconds spent holding or moving.")
+
+
+class SessionRecord(Strict):
+    """One session as it happened: what the history stores."""
+
+    routine: str
+    phase: Phase
+    condition: PlanCondition
+    started: datetime
+    ended: datetime
+    ending: Ending
+    planned_s: int = Field(ge=0)
+    active_s: float = Field(ge=0, description="Seconds spent holding or moving.")
+    paused_s: float = Field(ge=0)
+    total_s: float = Field(ge=0, description="Session seconds from start to end, pauses included.")
+    items: list[ItemRecord]
+
+    @property
+    def completed(self) -> bool:
+        return self.ending is Ending.finished
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(item.outcome is outcome for item in self.items)

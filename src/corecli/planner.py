@@ -509,3 +509,18 @@ def advice(phase: Phase, condition: PlanCondition) -> list[str]:
     else:
         lines.append("See a clinician if symptoms persist, spread down a leg or get worse.")
     return lines
+
+
+def single_exercise_routine(exercise: Exercise, today: date) -> Routine:
+    """A routine of one exercise at its catalogue dose, for ``corecli run --exercise``."""
+    item = Item(exercise=exercise.id, reason="you chose it", **exercise.dose.session_fields())
+    return Routine(
+        schema_version=1,
+        name=exercise.name,
+        phase=exercise.phases[0],
+        minutes=MIN_MINUTES,
+        created=today,
+        estimated_s=total_s([TimedItem(exercise.id, item)]),
+        advice=advice(exercise.phases[0], PlanCondition.general),
+        items=[item],
+    )

@@ -95,3 +95,22 @@ class PlanCondition(StrEnum):
     def avoided(self) -> Condition | None:
         """The catalogue's ``avoid_if`` value this condition rules out, if any."""
         return None if self is PlanCondition.general else Condition(self.value)
+
+
+class Outcome(StrEnum):
+    """How an exercise of a session went."""
+
+    done = "done"
+    skipped = "skipped"
+    hurt = "hurt"  # the person pressed "this hurts"
+    stopped = "stopped"  # the session ended during it
+    not_reached = "not-reached"
+
+
+class Ending(StrEnum):
+    """How a session ended."""
+
+    finished = "finished"
+    quit = "quit"
+    interrupted = "interrupted"  # Ctrl-C
+    terminated = "terminated"  # SIGTERM

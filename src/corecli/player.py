@@ -1,0 +1,384 @@
+"""Play a session: the loop joining the state machine, the keys, a screen and sound.
+
+The loop waits for a key with a timeout up to the next visible change (the next
+whole second of the countdown, or a deadline), so it wakes about once a second
+and redraws only when what is shown changes. Time comes from an injected clock;
+``speed`` scales it for demos and tests.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from corecli.keys import KeySource, Terminated
+from corecli.models import ItemRecord, SessionRecord
+from corecli.session import Command, Session
+from corecli.timeline import Segment, SegmentKind
+from corecli.units import format_duration
+from corecli.vocab import Ending, Phase, PlanCondition
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+KEYMAP = {
+    " ": Command.pause,
+    "n": Command.next,
+    "right": Command.next,
+    "b": Command.back,
+    "left": Command.back,
+    "s": Command.skip,
+    "x": Command.hurt,
+    "q": Command.quit,
+}
+HELP_KEY = "?"
+VOICES = ("espeak-ng", "spd-say", "say")
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What the screen says about one exercise of the routine."""
+
+    name: str
+    steps: tuple[str, ...]
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    """Everything a screen needs besides the session: names and instructions."""
+
+    routine: str
+    phase: Phase
+    condition: PlanCondition
+    items: tuple[ItemInfo, ...]
+
+    def item(self, segment: Segment) -> ItemInfo | None:
+        return None if segment.item is None else self.items[segment.item]
+
+
+def describe(segment: Segment, script: Script, *, self_paced: bool = False) -> tuple[str, str]:
+    """A heading and one instruction for a segment: what to do now."""
+    info = script.item(segment)
+    name = info.name if info else ""
+    if segment.kind is SegmentKind.prep:
+        first = script.items[0].name if script.items else "the first exercise"
+        return "Get ready", f"First up: {first}."
+    if segment.kind is SegmentKind.transition:
+        return "Get into position", info.steps[0] if info and info.steps else name
+    if segment.kind is SegmentKind.switch:
+        return "Switch sides", f"Now your {segment.side} side."
+    if segment.kind is SegmentKind.rest:
+        return "Rest", f"Relax. Next: rep {segment.rep_no} of {segment.reps}."
+    if segment.kind is SegmentKind.set_rest:
+        return "Rest", f"Set {segment.set_no} of {segment.sets} done. Breathe and relax."
+    if segment.kind is SegmentKind.done:
+        return "Done", "Well done. That's the whole routine."
+    cue = ""
+    if info and info.cues:
+        cue = info.cues[(segment.rep_no - 1) % len(info.cues)]
+    if segment.kind is SegmentKind.hold:
+        return "Hold", cue or "Hold the position and breathe."
+    heading = "Move: press space after each rep" if self_paced else "Move"
+    return heading, cue or "Move slowly and smoothly."
+
+
+def counts(segment: Segment) -> str:
+    """``Set 1/2 · Rep 3/10 · Left side`` (only the parts that apply)."""
+    parts = []
+    if segment.sets > 1:
+        parts.append(f"Set {segment.set_no}/{segment.sets}")
+    if segment.reps > 1 and segment.rep_no:
+        parts.append(f"Rep {segment.rep_no}/{segment.reps}")
+    if segment.side is not None:
+        parts.append(f"{segment.side.value.capitalize()} side")
+    return " · ".join(parts)
+
+
+class Screen(Protocol):
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None: ...
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Sound:
+    """The terminal bell at segment changes and in the last seconds; optional speech."""
+
+    def __init__(
+        self,
+        stream: TextIO | None,
+        *,
+        voice: bool = False,
+        notice: Callable[[str], None] = print,
+        spawn: Callable[[list[str]], object] | None = None,
+    ) -> None:
+        self._stream = stream  # None: no bell (not a terminal, or --no-sound)
+        self._program: str | None = None
+        self._spawn = spawn or _spawn_quietly
+        if voice:
+            self._program = next((p for p in VOICES if shutil.which(p)), None)
+            if self._program is None:
+                notice(
+                    "No speech program found (espeak-ng, spd-say or say); going on without voice."
+                )
+
+    def bell(self) -> None:
+        if self._stream is not None:
+            self._stream.write("\a")
+            self._stream.flush()
+
+    def say(self, text: str) -> None:
+        if self._program is not None:
+            self._spawn([self._program, text])
+
+    def segment_started(self, segment: Segment, script: Script) -> None:
+        self.bell()
+        info = script.item(segment)
+        if segment.kind is SegmentKind.transition and info:
+            self.say(info.name)
+        elif segment.kind is SegmentKind.switch:
+            self.say("switch sides")
+        elif segment.kind in (SegmentKind.rest, SegmentKind.set_rest):
+            self.say("rest")
+        elif segment.kind is SegmentKind.done:
+            self.say("done")
+
+
+def _spawn_quietly(argv: list[str]) -> object:
+    try:
+        # An argument list and no shell: the text is never interpreted.
+        return subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
+
+
+def play(
+    timeline: Sequence[Segment],
+    script: Script,
+    screen: Screen,
+    keys: KeySource,
+    *,
+    sound: Sound | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], datetime] = datetime.now,
+    speed: float = 1.0,
+    self_paced: bool = False,
+) -> SessionRecord:
+    """Run a session to its end (or until stopped) and return its record.
+
+    KeyboardInterrupt and :class:`Terminated` end the session as partial and are
+    re-raised after the record is built, attached as ``error.record``.
+    """
+    if speed <= 0:
+        raise ValueError("speed must be positive")
+
+    def now() -> float:
+        return clock() * speed
+
+    started = wall()
+    session = Session.start(timeline, now(), self_paced=self_paced)
+    help_shown = False
+    beeped: tuple[int, int] | None = None
+    try:
+        _announce(session.segment, session, script, screen, sound, now())
+        while not session.finished:
+            current = now()
+            for segment in session.advance(current):
+                _announce(segment, session, script, screen, sound, current)
+            if session.finished:
+                break
+            screen.show(session, current, help_shown=help_shown)
+            beeped = _countdown_beep(session, current, sound, beeped)
+            wait_s = (session.next_change(current) - current) / speed
+            key = keys.read(wait_s if math.isfinite(wait_s) else 3600.0)
+            if key is None:
+                continue
+            if key == HELP_KEY:
+                help_shown = not help_shown
+                continue
+            command = KEYMAP.get(key.lower() if len(key) == 1 else key)
+            if command is not None:
+                pressed = now()
+                for segment in session.command(command, pressed):
+                    _announce(segment, session, script, screen, sound, pressed)
+    except KeyboardInterrupt as error:
+        session.stop(now(), Ending.interrupted)
+        error.record = _record(session, script, started, wall())  # type: ignore[attr-defined]
+        raise
+    except Terminated as error:
+        session.stop(now(), Ending.terminated)
+        error.record = _record(session, script, started, wall())  # type: ignore[attr-defined]
+        raise
+    finally:
+        screen.close()
+    return _record(session, script, started, wall())
+
+
+def _announce(
+    segment: Segment,
+    session: Session,
+    script: Script,
+    screen: Screen,
+    sound: Sound | None,
+    now: float,
+) -> None:
+    screen.segment_started(session, segment, now)
+    if sound is not None:
+        sound.segment_started(segment, script)
+
+
+def _countdown_beep(
+    session: Session, now: float, sound: Sound | None, last: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """Beep once for each of a segment's last three seconds; returns what was beeped."""
+    if sound is None or session.paused or session.waiting:
+        return last
+    second = math.ceil(session.remaining(now))
+    if 1 <= second <= 3 and last != (session.index, second):
+        sound.bell()
+        return session.index, second
+    return last
+
+
+def _record(session: Session, script: Script, started: datetime, ended: datetime) -> SessionRecord:
+    items = [
+        ItemRecord(
+            exercise=progress.exercise,
+            outcome=progress.outcome,
+            planned_s=progress.planned_s,
+            active_s=round(progress.active_s, 3),
+        )
+        for progress in session.items
+    ]
+    return SessionRecord(
+        routine=script.routine,
+        phase=script.phase,
+        condition=script.condition,
+        started=started,
+        ended=max(ended, started),
+        ending=session.ending or Ending.quit,
+        planned_s=sum(s.duration_s for s in session.timeline),
+        active_s=round(sum(p.active_s for p in session.items), 3),
+        paused_s=round(session.paused_s, 3),
+        total_s=round(session.elapsed(session.ended_at or 0.0) + session.paused_s, 3),
+        items=items,
+    )
+
+
+class PlainScreen:
+    """One line per segment as it starts, flushed at once: for logs and screen readers."""
+
+    def __init__(self, stream: TextIO, script: Script, *, self_paced: bool = False) -> None:
+        self._stream = stream
+        self._script = script
+        self._self_paced = self_paced
+
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        heading, instruction = describe(segment, self._script, self_paced=self._self_paced)
+        info = self._script.item(segment)
+        stamp = _clock_text(session.elapsed(now))
+        parts = [stamp]
+        if info is not None:
+            parts.append(info.name)
+        label = heading if segment.kind is SegmentKind.done else f"{heading} {segment.duration_s} s"
+        if session.waiting:
+            label = heading
+        parts.append(label)
+        extra = counts(segment)
+        if extra:
+            parts.append(extra)
+        line = " · ".join(parts) + f": {instruction}"
+        self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _clock_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def summary_lines(record: SessionRecord, names: dict[str, str]) -> list[str]:
+    """The end-of-session summary as plain lines."""
+    from corecli.vocab import Outcome
+
+    status = {
+        Ending.finished: "Session complete.",
+        Ending.quit: "Session stopped early.",
+        Ending.interrupted: "Session interrupted.",
+        Ending.terminated: "Session ended by a signal.",
+    }[record.ending]
+    lines = [
+        status,
+        f"Done {record.count(Outcome.done)} of {len(record.items)} exercises"
+        f" · skipped {record.count(Outcome.skipped)}"
+        f" · marked as hurting {record.count(Outcome.hurt)}",
+        f"Active time {format_duration(round(record.active_s))}"
+        f" · total time {format_duration(round(record.total_s))}",
+    ]
+    hurt = [names.get(i.exercise, i.exercise) for i in record.items if i.outcome is Outcome.hurt]
+    if hurt:
+        lines.append(
+            f"You said {', '.join(hurt)} hurt. Leave it out until the pain settles; if pain"
+            " persists, gets worse or spreads down a leg, see a doctor or physiotherapist."
+        )
+    return lines
+
+
+class LiveScreen:
+    """The full-screen view: redrawn only when something visible changes."""
+
+    def __init__(self, console: Console, script: Script) -> None:
+        from rich.live import Live
+
+        self._console = console
+        self._script = script
+        self._live = Live(
+            console=console,
+            auto_refresh=False,
+            screen=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._live.start()
+        self._shown: tuple[object, ...] | None = None
+
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        self._shown = None
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+        from corecli.views import session_frame
+
+        state = (
+            session.index,
+            math.ceil(session.remaining(now)),
+            int(session.elapsed(now)),
+            session.paused,
+            help_shown,
+            self._console.size,
+        )
+        if state == self._shown:
+            return
+        self._shown = state
+        frame = session_frame(
+            session, self._script, now, help_shown=help_shown, width=self._console.width
+        )
+        self._live.update(frame, refresh=True)
+
+    def close(self) -> None:
+        self._live.stop()

@@ -6,8 +6,19 @@ them into ``Error: ...`` lines on stderr and an exit code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, one_line: bool = True) -> str:
+    """``text`` with control characters written out (``\\x1b``), so a terminal shows them
+    as plain characters; with ``one_line=False`` tabs and newlines are kept."""
+    pattern = _CONTROL if one_line else _CONTROL_BUT_LAYOUT
+    return pattern.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class CorecliError(Exception):
@@ -28,7 +39,8 @@ class FileProblem(CorecliError):
     def __init__(self, path: Path | str, problems: Sequence[str] | str) -> None:
         self.path = Path(path)
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(f"{self.path}: {problem}" for problem in self.problems))
+        where = visible(str(path))
+        super().__init__("\n".join(f"{where}: {visible(problem)}" for problem in self.problems))
 
 
 class UsageProblem(CorecliError):

@@ -7,7 +7,6 @@ or terminal escape sequences in it are printed as plain characters.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
@@ -18,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from corecli.catalogue import Catalogue
+from corecli.errors import visible
 from corecli.models import Exercise, Routine
 from corecli.player import Script, counts, describe
 from corecli.session import Session
@@ -25,12 +25,10 @@ from corecli.timeline import SegmentKind, item_s
 from corecli.units import format_duration
 from corecli.vocab import Kind, Phase
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def literal(text: str, style: str = "") -> Text:
     """A Text that shows ``text`` exactly: no markup, control characters made visible."""
-    return Text(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), style=style)
+    return Text(visible(text, one_line=False), style=style)
 
 
 def exercise_table(exercises: Sequence[Exercise], catalogue: Catalogue, console: Console) -> Table:
@@ -40,11 +38,12 @@ def exercise_table(exercises: Sequence[Exercise], catalogue: Catalogue, console:
     column of two lines so nothing is cut off on an 80-column terminal.
     """
     full = _full_table(exercises, catalogue)
-    unlimited = console.options.update(width=100_000, max_width=100_000)
+    unlimited = console.options.update(width=100_000, max_width=100_000)  # measure unclamped
     if console.measure(full, options=unlimited).maximum <= console.width:
         return full
     table = Table(header_style="bold", box=None, pad_edge=False)
-    table.add_column("id", style="cyan", no_wrap=True)
+    # A very long id of the person's own folds rather than squeezing every row.
+    table.add_column("id", style="cyan", overflow="fold", max_width=max(24, console.width // 3))
     table.add_column("name · kind · phases · position · equipment / dose")
     for exercise in exercises:
         details = Text(" · ").join(
@@ -65,7 +64,7 @@ def exercise_table(exercises: Sequence[Exercise], catalogue: Catalogue, console:
 def _full_table(exercises: Sequence[Exercise], catalogue: Catalogue) -> Table:
     table = Table(header_style="bold", box=None, pad_edge=False)
     for name in ("id", "name", "kind", "phases", "position", "equipment", "dose"):
-        table.add_column(name, no_wrap=name != "dose")
+        table.add_column(name, no_wrap=True)
     for exercise in exercises:
         table.add_row(
             _id_cell(exercise, catalogue),
@@ -105,7 +104,8 @@ def exercise_card(exercise: Exercise, catalogue: Catalogue) -> RenderableType:
     title = Text.assemble(literal(exercise.name, "bold"), ("  ", ""), literal(exercise.id, "cyan"))
     if catalogue.is_user(exercise.id):
         origin = catalogue.origin(exercise.id)
-        title.append(f"  (from {origin.path if origin else 'your catalogue'})", style="magenta")
+        source = str(origin.path) if origin else "your catalogue"
+        title.append_text(literal(f"  (from {source})", "magenta"))
     parts.append(title)
     if exercise.aliases:
         parts.append(Text("also called ", style="dim") + literal(", ".join(exercise.aliases)))

@@ -196,7 +196,13 @@ def list_exercises(
     ).select(catalogue)
 
     if as_json:
-        _print_json([exercise.model_dump(mode="json", exclude_none=True) for exercise in chosen])
+        from pydantic import TypeAdapter
+
+        from corecli.models import Exercise
+
+        # pydantic's serializer: the standard library's indenting encoder is pure Python.
+        dumped = TypeAdapter(list[Exercise]).dump_json(chosen, indent=2, exclude_none=True)
+        typer.echo(dumped.decode())
         return
     if not chosen:
         typer.echo("No exercises match those filters.")

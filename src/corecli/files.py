@@ -41,6 +41,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem(path, f"is not UTF-8 text (bad byte at offset {error.start})") from None
+    del raw  # a big catalogue need not be held twice while it is parsed
     try:
         return tomli.loads(text)
     except tomli.TOMLDecodeError as error:
@@ -56,23 +57,36 @@ def validate(model: type[ModelT], data: Mapping[str, Any], path: Path) -> ModelT
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise FileProblem(path, describe_errors(error, data, field_names(model))) from None
+        problems = describe_errors(error, data, field_names(model))
+        raise FileProblem(path, cap_problems(problems)) from None
 
 
 def describe_errors(
-    error: ValidationError, data: Mapping[str, Any], known_fields: Iterable[str] = ()
+    error: ValidationError,
+    data: Mapping[str, Any],
+    known_fields: Iterable[str] = (),
+    *,
+    prefix: tuple[int | str, ...] = (),
 ) -> list[str]:
-    """Readable ``field.path: what is wrong`` lines for a pydantic ValidationError."""
+    """Readable ``field.path: what is wrong`` lines for a pydantic ValidationError.
+
+    ``prefix`` is where the validated value sits in ``data`` when it is a part of it.
+    """
     known = sorted(set(known_fields))
     lines = []
     for detail in error.errors(include_url=False):
-        loc = tuple(detail["loc"])
+        loc = (*prefix, *detail["loc"])
         line = f"{format_location(loc)}: {_explain(detail, known)}"
         lines.append(line + _which_entry(loc, data))
-    if len(lines) > MAX_PROBLEMS_SHOWN:
-        hidden = len(lines) - MAX_PROBLEMS_SHOWN
-        lines = [*lines[:MAX_PROBLEMS_SHOWN], f"... and {hidden} more problems"]
     return lines
+
+
+def cap_problems(lines: list[str]) -> list[str]:
+    """At most MAX_PROBLEMS_SHOWN lines, then a count of the rest."""
+    if len(lines) <= MAX_PROBLEMS_SHOWN:
+        return lines
+    hidden = len(lines) - MAX_PROBLEMS_SHOWN
+    return [*lines[:MAX_PROBLEMS_SHOWN], f"... and {hidden} more problems"]
 
 
 def format_location(loc: tuple[int | str, ...]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -19,11 +20,13 @@ from rich.text import Text
 from corecli.catalogue import Catalogue
 from corecli.errors import visible
 from corecli.models import Exercise, Routine
-from corecli.player import Script, counts, describe
-from corecli.session import Session
 from corecli.timeline import SegmentKind, item_s
 from corecli.units import format_duration
 from corecli.vocab import Kind, Phase
+
+if TYPE_CHECKING:
+    from corecli.player import Script
+    from corecli.session import Session
 
 
 def literal(text: str, style: str = "") -> Text:
@@ -240,6 +243,8 @@ def session_frame(
     session: Session, script: Script, now: float, *, help_shown: bool = False, width: int = 80
 ) -> RenderableType:
     """One frame of the session screen; fits 80×24 and grows with wider terminals."""
+    from corecli.player import counts, describe
+
     segment = session.segment
     info = script.item(segment)
     heading, instruction = describe(segment, script, self_paced=session.self_paced)
@@ -289,6 +294,8 @@ def session_frame(
 
 
 def _next_text(session: Session, script: Script) -> str:
+    from corecli.player import describe
+
     following = session.timeline[session.index + 1 :]
     if not following:
         return ""

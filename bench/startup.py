@@ -1,0 +1,202 @@
+"""Start-up time of corecli against a bare two-command Typer app.
+
+What it measures: the wall time of whole processes, from launch to exit, for
+
+* ``corecli --help`` against ``trivial --help``, and
+* ``corecli list`` (the bundled catalogue rendered as a table) against ``trivial hello``,
+
+where ``trivial`` is a two-command Typer app (``hello`` and ``bye``) written to a
+temporary file. Both run under this same interpreter (``sys.executable``) and
+the same kind of launch: ``python -m corecli ...`` and ``python trivial.py ...``.
+The cases are run round-robin, one of each per round, so that background noise
+hits them all alike; one untimed warm-up round comes first. Each subprocess gets
+an empty ``CORECLI_HOME`` of its own and ``COLUMNS=100``.
+
+Target: each median ratio corecli / trivial is at most 1.25x.
+
+Run:  python bench/startup.py [--runs N]      (N >= 7, default 9)
+
+It reports and exits 0 whatever the ratios; a command that fails is an error (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+DEFAULT_RUNS = 9
+MIN_RUNS = 7
+TARGET_RATIO = 1.25
+
+TRIVIAL_APP = textwrap.dedent(
+    '''\
+    """A bare two-command Typer app: the baseline corecli's start-up is compared with."""
+
+    import typer
+
+    app = typer.Typer(add_completion=False)
+
+
+    @app.command()
+    def hello() -> None:
+        """Say hello."""
+        typer.echo("Hello!")
+
+
+    @app.command()
+    def bye() -> None:
+        """Say goodbye."""
+        typer.echo("Bye!")
+
+
+    if __name__ == "__main__":
+        app()
+    '''
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command line to time."""
+
+    label: str
+    argv: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A corecli case and the trivial-app case it is measured against."""
+
+    subject: Case
+    baseline: Case
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Time corecli's start-up against a bare two-command Typer app."
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_RUNS,
+        metavar="N",
+        help=f"timed runs of each case, interleaved (at least {MIN_RUNS}; default {DEFAULT_RUNS})",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < MIN_RUNS:
+        parser.error(f"--runs must be at least {MIN_RUNS} for a meaningful median")
+    return args
+
+
+class Environments:
+    """Child environments: the caller's, plus COLUMNS=100 and a fresh, empty CORECLI_HOME."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._base = {**os.environ, "COLUMNS": "100"}
+
+    def fresh(self) -> dict[str, str]:
+        home = tempfile.mkdtemp(prefix="home-", dir=self._root)
+        return {**self._base, "CORECLI_HOME": home}
+
+
+def check_runs(case: Case, env: Mapping[str, str]) -> None:
+    """Run a case once, untimed; exit 1 with its error output if it fails."""
+    result = subprocess.run(case.argv, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        print(f"error: `{case.label}` exited with {result.returncode}:", file=sys.stderr)
+        print(textwrap.indent(result.stderr.rstrip() or "(no output)", "    "), file=sys.stderr)
+        raise SystemExit(1)
+
+
+def time_once(case: Case, env: Mapping[str, str]) -> float:
+    """Wall time of one run of a case, in seconds."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        print(f"error: `{case.label}` exited with {result.returncode}", file=sys.stderr)
+        raise SystemExit(1)
+    return elapsed
+
+
+def measure(cases: Sequence[Case], runs: int, envs: Environments) -> dict[Case, list[float]]:
+    """Time every case ``runs`` times, round-robin, after one untimed warm-up round."""
+    for case in cases:
+        check_runs(case, envs.fresh())
+    times: dict[Case, list[float]] = {case: [] for case in cases}
+    for _ in range(runs):
+        for case in cases:
+            times[case].append(time_once(case, envs.fresh()))
+    return times
+
+
+def report(times: Mapping[Case, list[float]], comparisons: Sequence[Comparison]) -> None:
+    runs = len(next(iter(times.values())))
+    print("corecli start-up against a bare two-command Typer app")
+    print(
+        f"Python {sys.version.split()[0]} ({sys.executable}), typer {version('typer')}, "
+        f"corecli {version('corecli')}"
+    )
+    print(f"{runs} interleaved runs of each case after one warm-up round; COLUMNS=100\n")
+
+    width = max(len(case.label) for case in times)
+    print(f"{'case':<{width}}  {'median':>9}  {'min':>9}  {'max':>9}")
+    for case, samples in times.items():
+        print(
+            f"{case.label:<{width}}  {_ms(statistics.median(samples))}  "
+            f"{_ms(min(samples))}  {_ms(max(samples))}"
+        )
+
+    print(f"\nratios of medians (target ≤ {TARGET_RATIO:.2f}×)")
+    labels = [f"{c.subject.label} / {c.baseline.label}" for c in comparisons]
+    width = max(len(label) for label in labels)
+    for label, comparison in zip(labels, comparisons, strict=True):
+        ratio = statistics.median(times[comparison.subject]) / statistics.median(
+            times[comparison.baseline]
+        )
+        verdict = "ok" if ratio <= TARGET_RATIO else "over target"
+        print(f"{label:<{width}}  {ratio:5.2f}×  {verdict}")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:6.1f} ms"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="corecli-bench-") as tmp:
+        root = Path(tmp)
+        trivial = root / "trivial.py"
+        trivial.write_text(TRIVIAL_APP, encoding="utf-8")
+
+        corecli = (sys.executable, "-m", "corecli")
+        bare = (sys.executable, str(trivial))
+        corecli_help = Case("corecli --help", (*corecli, "--help"))
+        trivial_help = Case("trivial --help", (*bare, "--help"))
+        corecli_list = Case("corecli list", (*corecli, "list"))
+        trivial_hello = Case("trivial hello", (*bare, "hello"))
+
+        cases = [corecli_help, trivial_help, corecli_list, trivial_hello]
+        times = measure(cases, args.runs, Environments(root))
+    report(
+        times,
+        [Comparison(corecli_help, trivial_help), Comparison(corecli_list, trivial_hello)],
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -210,9 +210,7 @@ def generate_exercise(
     exercise: dict[str, Any] = {
         "id": generated_id(number),
         "name": f"Generated {kind} {number:05d}",
-        "aliases": [
-            f"generated {word} {number:05d}" for word in rng.sample(ALIAS_WORDS, 1)
-        ],
+        "aliases": [f"generated {word} {number:05d}" for word in rng.sample(ALIAS_WORDS, 1)],
         "summary": rng.choice(SUMMARIES).format(kind=kind, target=targets[0].replace("-", " ")),
         "kind": kind,
         "phases": bundled.some(rng, "phases", 1, 3),

@@ -445,7 +445,10 @@ def run(
         if routine_file is not None and exercise is not None:
             raise UsageProblem("give a routine file or --exercise, not both")
         if any(option is not None for option in planning):
-            raise UsageProblem("planning options (--phase, --minutes …) need no routine file")
+            raise UsageProblem(
+                "planning options (--phase, --minutes …) make a new plan; they do not go with"
+                " a routine file or --exercise"
+            )
     settings = TimelineSettings(prep_s=prep, transition_s=transition)
     if routine_file is not None:
         from corecli.routines import load_routine
@@ -470,14 +473,15 @@ def run(
 
 
 def _print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalogue) -> None:
+    from corecli.errors import visible
     from corecli.player import counts
     from corecli.units import format_duration
 
     count = len(routine.items)
-    typer.echo(f"{routine.name}: {count} exercise{'s' if count != 1 else ''}")
+    typer.echo(f"{visible(routine.name)}: {count} exercise{'s' if count != 1 else ''}")
     for segment in timeline:
         exercise = catalogue.get(segment.exercise) if segment.exercise else None
-        name = exercise.name if exercise else ""
+        name = visible(exercise.name) if exercise else ""
         detail = counts(segment)
         line = f"{segment.start_s // 60:3d}:{segment.start_s % 60:02d}  {segment.kind.value:<10}"
         line += f" {segment.duration_s:>4} s  {name}" + (f" · {detail}" if detail else "")
@@ -511,7 +515,10 @@ def _play(
         )
     script = Script(routine.name, routine.phase, routine.condition, tuple(items))
     interactive = sys.stdin.isatty()
-    full_screen = not plain and sys.stdout.isatty()
+    if self_paced and not interactive:
+        raise UsageProblem("--self-paced waits for the space bar, so it needs a keyboard")
+    console = _console()
+    full_screen = not plain and sys.stdout.isatty() and not console.is_dumb_terminal
     bell_stream = sys.stdout if sound and full_screen else None
     notices = lambda text: typer.echo(text, err=True)  # noqa: E731
     chime = Sound(bell_stream, voice=voice, notice=notices)
@@ -520,7 +527,7 @@ def _play(
         stack.enter_context(sigterm_raises())
         keys = stack.enter_context(RawKeys()) if interactive else NoKeys()
         screen = (
-            LiveScreen(_console(), script)
+            LiveScreen(console, script)
             if full_screen
             else PlainScreen(sys.stdout, script, self_paced=self_paced)
         )
@@ -535,7 +542,6 @@ def _play(
     from corecli.views import literal
 
     names = {item.exercise: info.name for item, info in zip(routine.items, items, strict=True)}
-    console = _console()
     for line in summary_lines(record, names):
         console.print(literal(line))
     if exit_code:

@@ -1,8 +1,8 @@
 """Single key presses from the terminal, without Enter, with the terminal always restored.
 
 :class:`RawKeys` switches the terminal to cbreak mode (no line editing, no echo,
-Ctrl-C still raises KeyboardInterrupt) and hides the cursor; leaving the
-``with`` block restores everything, whether the session ended, the person quit,
+Ctrl-C still raises KeyboardInterrupt; the live screen hides and shows the
+cursor itself); leaving the ``with`` block restores it, whether the session ended, the person quit,
 an exception escaped or SIGTERM arrived (the handler raises an exception so the
 same ``finally`` runs).
 """
@@ -47,9 +47,8 @@ class NoKeys:
 class RawKeys:
     """Keys from a terminal file descriptor in cbreak mode (POSIX)."""
 
-    def __init__(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    def __init__(self, stdin: TextIO = sys.stdin) -> None:
         self._fd = stdin.fileno()
-        self._out = stdout
         self._saved: list[Any] | None = None
 
     def __enter__(self) -> RawKeys:
@@ -58,8 +57,6 @@ class RawKeys:
 
         self._saved = termios.tcgetattr(self._fd)
         tty.setcbreak(self._fd)
-        self._out.write("\x1b[?25l")  # hide the cursor
-        self._out.flush()
         return self
 
     def __exit__(
@@ -77,8 +74,6 @@ class RawKeys:
         if self._saved is not None:
             termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
             self._saved = None
-            self._out.write("\x1b[?25h")  # show the cursor
-            self._out.flush()
 
     def read(self, timeout_s: float) -> str | None:
         if not self._ready(max(0.0, timeout_s)):

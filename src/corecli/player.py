@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from corecli.errors import visible
 from corecli.keys import KeySource, Terminated
 from corecli.models import ItemRecord, SessionRecord
 from corecli.session import Command, Session
@@ -193,8 +194,10 @@ def play(
         _announce(session.segment, session, script, screen, sound, now())
         while not session.finished:
             current = now()
+            entered_at = session.deadline  # each entered segment starts where the last ended
             for segment in session.advance(current):
-                _announce(segment, session, script, screen, sound, current)
+                _announce(segment, session, script, screen, sound, entered_at)
+                entered_at += segment.duration_s
             if session.finished:
                 break
             screen.show(session, current, help_shown=help_shown)
@@ -230,9 +233,11 @@ def _announce(
     script: Script,
     screen: Screen,
     sound: Sound | None,
-    now: float,
+    at: float,
 ) -> None:
-    screen.segment_started(session, segment, now)
+    if segment.duration_s == 0 and segment.kind is not SegmentKind.done:
+        return  # e.g. --prep 0: nothing to announce
+    screen.segment_started(session, segment, at)
     if sound is not None:
         sound.segment_started(segment, script)
 
@@ -289,15 +294,16 @@ class PlainScreen:
         stamp = _clock_text(session.elapsed(now))
         parts = [stamp]
         if info is not None:
-            parts.append(info.name)
-        label = heading if segment.kind is SegmentKind.done else f"{heading} {segment.duration_s} s"
-        if session.waiting:
-            label = heading
+            parts.append(visible(info.name))
+        untimed = segment.kind is SegmentKind.done or (
+            self._self_paced and segment.kind is SegmentKind.rep
+        )
+        label = heading if untimed else f"{heading} {segment.duration_s} s"
         parts.append(label)
         extra = counts(segment)
         if extra:
             parts.append(extra)
-        line = " · ".join(parts) + f": {instruction}"
+        line = " · ".join(parts) + f": {visible(instruction)}"
         self._stream.write(line + "\n")
         self._stream.flush()
 

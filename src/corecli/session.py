@@ -104,7 +104,8 @@ class Session:
     def planned_remaining(self, now: float) -> float:
         """Seconds of the plan still ahead, this segment's remainder included."""
         ahead = sum(s.duration_s for s in self.timeline[self.index + 1 :])
-        return ahead + self.remaining(now)
+        current = self.segment.duration_s if self.waiting else self.remaining(now)
+        return ahead + current
 
     def next_change(self, now: float) -> float:
         """When what is shown next changes: the next whole second or the deadline."""

@@ -277,7 +277,10 @@ def session_frame(
         body += [Text(line, style=digit_style, justify="center") for line in digits]
         body.append(Text())
         done = 0.0 if session.waiting else segment.duration_s - remaining
-        body.append(ProgressBar(total=max(segment.duration_s, 1), completed=done, width=None))
+        bar = Table.grid(expand=True)  # a grid row ends the bar's line
+        bar.add_column(ratio=1)
+        bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
+        body.append(bar)
         body.append(Text(counts(segment) or " ", style="bold"))
     upcoming = _next_text(session, script)
     if upcoming:

@@ -1,0 +1,830 @@
+"""The session loop with a fake clock and scripted keys, and the frames it draws.
+
+Nothing here sleeps: the fake key source moves the fake clock forward by the
+timeout it is asked to wait, or to the moment of the next scripted key.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from rich.console import Console, RenderableType
+from rich.style import Style
+
+from corecli import player
+from corecli.keys import Terminated
+from corecli.models import SessionDose, SessionRecord
+from corecli.player import (
+    KEYMAP,
+    ItemInfo,
+    LiveScreen,
+    PlainScreen,
+    Script,
+    Sound,
+    counts,
+    describe,
+    play,
+    summary_lines,
+)
+from corecli.session import Command, Session
+from corecli.timeline import Segment, SegmentKind, TimedItem, build_timeline
+from corecli.views import KEY_HELP, KEY_HINTS, big_text, countdown_text, session_frame
+from corecli.vocab import Ending, Outcome, Phase, PlanCondition
+
+# The same two exercises as in test_session.py: every kind of segment, 82 s in all.
+#   0 prep 0-5, 1 transition 5-15, 2 hold 15-20, 3 rest, 4 hold, 5 set-rest 28-38, 6 hold,
+#   7 rest, 8 hold 46-51, 9 transition 51-61, 10 rep, 11 rest, 12 rep, 13 switch 69-74,
+#   14 rep, 15 rest, 16 rep 79-82, 17 done.
+TIMELINE = build_timeline(
+    [
+        TimedItem("bridge", SessionDose(sets=2, reps=2, hold_s=5, rest_s=3, set_rest_s=10)),
+        TimedItem("leg-lift", SessionDose(reps=2, rep_s=3, rest_s=2, per_side=True)),
+    ]
+)
+TOTAL_S = 82
+ACTIVE_S = 4 * 5 + 4 * 3
+BRIDGE = ItemInfo(
+    "Bridge",
+    ("Lie on your back, knees bent.", "Squeeze your buttocks.", "Lift your hips."),
+    ("Keep your ribs down.", "Breathe out as you lift."),
+)
+LEG_LIFT = ItemInfo("Side-lying leg lift", ("Lie on your side.", "Lift the top leg."), ())
+SCRIPT = Script("Back basics", Phase.recovery, PlanCondition.general, (BRIDGE, LEG_LIFT))
+WALL_START = datetime(2024, 5, 1, 7, 30)
+
+
+class FakeClock:
+    """A monotonic clock that only moves when told to."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+Key = str | BaseException
+
+
+class FakeKeys:
+    """Scripted keys at given clock times; waiting moves the clock instead of sleeping."""
+
+    def __init__(self, clock: FakeClock, script: Sequence[tuple[float, Key]] = ()) -> None:
+        self.clock = clock
+        self.script = list(script)
+        self.timeouts: list[float] = []
+
+    def read(self, timeout_s: float) -> str | None:
+        self.timeouts.append(timeout_s)
+        assert len(self.timeouts) < 10_000, "the loop does not move on"
+        assert timeout_s >= 0
+        if self.script and self.script[0][0] <= self.clock.now + timeout_s:
+            at, key = self.script.pop(0)
+            self.clock.now = max(self.clock.now, at)
+            if isinstance(key, BaseException):
+                raise key
+            return key
+        self.clock.now += timeout_s
+        return None
+
+
+@dataclass(frozen=True)
+class Shown:
+    index: int
+    now: float
+    help_shown: bool
+    paused: bool
+
+
+class RecordingScreen:
+    """A screen that notes what it was asked to show."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[Segment, float]] = []
+        self.shown: list[Shown] = []
+        self.closed = 0
+
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        self.started.append((segment, now))
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+        self.shown.append(Shown(session.index, now, help_shown, session.paused))
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@dataclass
+class Played:
+    record: SessionRecord
+    screen: RecordingScreen
+    keys: FakeKeys
+    clock: FakeClock
+
+
+def play_scripted(
+    keys: Sequence[tuple[float, Key]] = (),
+    *,
+    sound: Sound | None = None,
+    speed: float = 1.0,
+    self_paced: bool = False,
+    timeline: Sequence[Segment] = TIMELINE,
+    script: Script = SCRIPT,
+    screen: player.Screen | None = None,
+) -> Played:
+    clock = FakeClock()
+    source = FakeKeys(clock, keys)
+    recording = RecordingScreen()
+    record = play(
+        timeline,
+        script,
+        screen or recording,
+        source,
+        sound=sound,
+        clock=clock,
+        wall=lambda: WALL_START + timedelta(seconds=clock.now),
+        speed=speed,
+        self_paced=self_paced,
+    )
+    return Played(record, recording, source, clock)
+
+
+def outcomes(record: SessionRecord) -> list[Outcome]:
+    return [item.outcome for item in record.items]
+
+
+# --- The loop -------------------------------------------------------------------------------
+
+
+def test_a_whole_session_runs_to_the_end_in_fake_time() -> None:
+    played = play_scripted()
+    record = played.record
+    assert record.ending is Ending.finished
+    assert record.completed
+    assert outcomes(record) == [Outcome.done, Outcome.done]
+    assert record.planned_s == TOTAL_S == TIMELINE[-1].start_s
+    assert record.total_s == TOTAL_S
+    assert record.active_s == ACTIVE_S
+    assert record.paused_s == 0
+    assert [item.planned_s for item in record.items] == [46, 31]
+    assert [item.active_s for item in record.items] == [20, 12]
+    assert (record.started, record.ended) == (WALL_START, WALL_START + timedelta(seconds=82))
+    assert (record.routine, record.phase) == ("Back basics", Phase.recovery)
+    assert played.clock.now == TOTAL_S
+    assert played.screen.closed == 1
+
+
+def test_every_segment_is_announced_once_at_its_start() -> None:
+    played = play_scripted()
+    assert played.screen.started == [(segment, segment.start_s) for segment in TIMELINE]
+
+
+def test_the_loop_wakes_once_a_second_and_only_then() -> None:
+    """Key reads time out at the next visible change: the countdown's next whole second."""
+    played = play_scripted()
+    assert played.keys.timeouts == [1.0] * TOTAL_S
+    assert [shown.now for shown in played.screen.shown] == list(range(TOTAL_S))
+
+
+def test_a_pause_adds_its_length_to_the_total_but_not_to_active_time() -> None:
+    played = play_scripted([(17.0, " "), (47.0, " ")])  # 2 s into the first hold, for 30 s
+    record = played.record
+    assert record.ending is Ending.finished
+    assert record.total_s == TOTAL_S + 30
+    assert record.paused_s == 30
+    assert record.active_s == ACTIVE_S
+    assert 3600.0 in played.keys.timeouts  # paused: wait for a key, no ticking
+    assert [s.paused for s in played.screen.shown if s.now == 17.0] == [True]
+    assert not any(s.paused for s in played.screen.shown if s.now >= 47.0)
+
+
+# keys pressed at clock times → ending, outcomes, total seconds
+KEY_CASES = [
+    ([(30.0, "q")], Ending.quit, "stopped not-reached", 30),
+    ([(30.0, "Q")], Ending.quit, "stopped not-reached", 30),
+    ([(3.0, "q")], Ending.quit, "not-reached not-reached", 3),  # still getting ready
+    ([(17.0, "x")], Ending.finished, "hurt done", 17 + 31),
+    ([(17.0, "X")], Ending.finished, "hurt done", 17 + 31),
+    ([(62.0, "s")], Ending.finished, "done skipped", 62),
+    ([(17.0, "s"), (30.0, "x")], Ending.finished, "skipped hurt", 30),
+    ([(17.0, "n")], Ending.finished, "done done", TOTAL_S - 3),
+    ([(17.0, "right")], Ending.finished, "done done", TOTAL_S - 3),
+    ([(17.0, "b")], Ending.finished, "done done", TOTAL_S + 2),  # 2 s in: this hold again
+    ([(17.0, "left")], Ending.finished, "done done", TOTAL_S + 2),
+    ([(17.0, "b"), (17.5, "b")], Ending.finished, "done done", 17.5 + TOTAL_S - 5),
+    ([(17.0, "z"), (18.0, "escape")], Ending.finished, "done done", TOTAL_S),  # ignored
+    ([(17.0, "?"), (19.0, "?")], Ending.finished, "done done", TOTAL_S),  # help only
+]
+
+
+@pytest.mark.parametrize(("keys", "ending", "expected", "total_s"), KEY_CASES)
+def test_keys(keys: list[tuple[float, str]], ending: Ending, expected: str, total_s: float) -> None:
+    record = play_scripted(keys).record
+    assert record.ending is ending
+    assert " ".join(outcomes(record)) == expected
+    assert record.total_s == total_s
+
+
+def test_the_key_map_covers_every_command() -> None:
+    assert set(KEYMAP.values()) == set(Command)
+    assert KEYMAP[" "] is Command.pause
+    assert (KEYMAP["n"], KEYMAP["right"]) == (Command.next, Command.next)
+    assert (KEYMAP["b"], KEYMAP["left"]) == (Command.back, Command.back)
+
+
+@pytest.mark.parametrize(
+    ("error", "ending"),
+    [(KeyboardInterrupt(), Ending.interrupted), (Terminated(), Ending.terminated)],
+)
+def test_ctrl_c_and_sigterm_end_with_a_partial_record(error: BaseException, ending: Ending) -> None:
+    clock = FakeClock()
+    screen = RecordingScreen()
+    with pytest.raises(type(error)) as raised:
+        play(TIMELINE, SCRIPT, screen, FakeKeys(clock, [(20.5, error)]), clock=clock)
+    record = raised.value.record  # type: ignore[attr-defined]
+    assert isinstance(record, SessionRecord)
+    assert record.ending is ending
+    assert not record.completed
+    assert outcomes(record) == [Outcome.stopped, Outcome.not_reached]
+    assert record.total_s == 20.5  # half a second into the first rest
+    assert record.active_s == 5  # the first hold
+    assert screen.closed == 1
+
+
+def test_an_unexpected_error_still_closes_the_screen() -> None:
+    clock = FakeClock()
+    screen = RecordingScreen()
+    with pytest.raises(RuntimeError, match="keyboard gone"):
+        play(TIMELINE, SCRIPT, screen, FakeKeys(clock, [(9.0, RuntimeError("keyboard gone"))]))
+    assert screen.closed == 1
+
+
+def test_question_mark_toggles_the_help_without_pausing() -> None:
+    played = play_scripted([(20.0, "?"), (25.0, "?")])
+    with_help = [s.now for s in played.screen.shown if s.help_shown]
+    assert with_help == [20.0, 21.0, 22.0, 23.0, 24.0]
+    assert not any(s.paused for s in played.screen.shown)
+    assert played.record.total_s == TOTAL_S
+
+
+def test_speed_runs_the_clock_faster() -> None:
+    played = play_scripted(speed=10)
+    assert played.clock.now == pytest.approx(TOTAL_S / 10)
+    assert played.record.total_s == TOTAL_S  # recorded in session seconds
+    assert played.record.ending is Ending.finished
+    assert max(played.keys.timeouts) == pytest.approx(0.1)
+
+
+def test_keys_are_timed_in_wall_seconds_at_speed() -> None:
+    played = play_scripted([(1.7, "q")], speed=10)  # 17 session seconds in
+    assert played.record.total_s == pytest.approx(17)
+    assert outcomes(played.record) == [Outcome.stopped, Outcome.not_reached]
+
+
+@pytest.mark.parametrize("speed", [0, -1.0])
+def test_speed_must_be_positive(speed: float) -> None:
+    with pytest.raises(ValueError, match="speed"):
+        play_scripted(speed=speed)
+
+
+def test_self_paced_reps_wait_for_space() -> None:
+    # Reps of the leg lift start at 61; this person presses space after 9, 8, 5 and 3 s.
+    spaces = [(70.0, " "), (80.0, " "), (90.0, " "), (95.0, " ")]
+    played = play_scripted(spaces, self_paced=True)
+    record = played.record
+    assert record.ending is Ending.finished
+    assert record.total_s == 95  # 9 + 2 rest + 8 + 5 switch + 5 + 2 rest + 3 after 61
+    assert record.paused_s == 0
+    assert record.items[1].active_s == 9 + 8 + 5 + 3
+    assert 3600.0 in played.keys.timeouts  # no tempo to wake up for
+
+
+# --- Sound ------------------------------------------------------------------------------------
+
+
+class BellStream(io.StringIO):
+    """A terminal stand-in that notes the clock time of every bell."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.rung_at: list[float] = []
+
+    def write(self, text: str) -> int:
+        self.rung_at += [self.clock.now] * text.count("\a")
+        return super().write(text)
+
+
+def play_with_bells(keys: Sequence[tuple[float, Key]] = ()) -> BellStream:
+    clock = FakeClock()
+    stream = BellStream(clock)
+    play(
+        TIMELINE,
+        SCRIPT,
+        RecordingScreen(),
+        FakeKeys(clock, keys),
+        sound=Sound(stream),
+        clock=clock,
+    )
+    return stream
+
+
+def test_a_bell_at_each_change_and_one_for_each_of_the_last_three_seconds() -> None:
+    stream = play_with_bells()
+    changes = len(TIMELINE)  # the first segment, every one entered, and the end
+    countdown = sum(min(3, segment.duration_s) for segment in TIMELINE)
+    assert stream.getvalue() == "\a" * (changes + countdown)
+    assert stream.rung_at[:4] == [0.0, 2.0, 3.0, 4.0]  # get ready: start, then 3, 2, 1 left
+    assert stream.rung_at[4:8] == [5.0, 12.0, 13.0, 14.0]  # the 10 s transition
+
+
+def test_no_countdown_beeps_while_paused() -> None:
+    # Paused at 3.5 s into the 5 s prep (after the beep for "2 left"), resumed 60 s later.
+    stream = play_with_bells([(3.5, " "), (63.5, " ")])
+    assert stream.rung_at[:5] == [0.0, 2.0, 3.0, 64.0, 65.0]
+
+
+def test_no_stream_means_no_bell() -> None:
+    sound = Sound(None)
+    sound.bell()  # nothing to write to, and no error
+    assert play_scripted(sound=sound).record.ending is Ending.finished
+
+
+@pytest.fixture
+def spoken(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Pretend espeak-ng is installed; collect what would have been run."""
+    monkeypatch.setattr(player.shutil, "which", lambda name: f"/usr/bin/{name}")
+    return []
+
+
+def test_voice_speaks_names_rests_sides_and_the_end(spoken: list[list[str]]) -> None:
+    sound = Sound(None, voice=True, spawn=spoken.append, notice=pytest.fail)
+    play_scripted(sound=sound)
+    assert spoken == [
+        ["espeak-ng", "Bridge"],
+        ["espeak-ng", "rest"],
+        ["espeak-ng", "rest"],  # between sets
+        ["espeak-ng", "rest"],
+        ["espeak-ng", "Side-lying leg lift"],
+        ["espeak-ng", "rest"],
+        ["espeak-ng", "switch sides"],
+        ["espeak-ng", "rest"],
+        ["espeak-ng", "done"],
+    ]
+
+
+def test_voice_passes_text_as_one_argument(spoken: list[list[str]]) -> None:
+    name = "Bridge; rm -rf ~ $(reboot) `id` | tee x"
+    script = Script("R", Phase.acute, PlanCondition.general, (ItemInfo(name, (), ()), LEG_LIFT))
+    sound = Sound(None, voice=True, spawn=spoken.append)
+    play_scripted([(6.0, "q")], sound=sound, script=script)
+    assert spoken == [["espeak-ng", name]]
+
+
+@pytest.mark.parametrize(
+    ("installed", "program"),
+    [
+        ({"espeak-ng", "spd-say", "say"}, "espeak-ng"),
+        ({"spd-say", "say"}, "spd-say"),
+        ({"say"}, "say"),
+    ],
+)
+def test_the_first_speech_program_found_is_used(
+    monkeypatch: pytest.MonkeyPatch, installed: set[str], program: str
+) -> None:
+    monkeypatch.setattr(
+        player.shutil, "which", lambda name: f"/bin/{name}" if name in installed else None
+    )
+    spoken: list[list[str]] = []
+    Sound(None, voice=True, spawn=spoken.append).say("switch sides")
+    assert spoken == [[program, "switch sides"]]
+
+
+def test_without_a_speech_program_one_notice_and_the_session_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(player.shutil, "which", lambda name: None)
+    notices: list[str] = []
+    spoken: list[list[str]] = []
+    sound = Sound(None, voice=True, notice=notices.append, spawn=spoken.append)
+    record = play_scripted(sound=sound).record
+    assert notices == [
+        "No speech program found (espeak-ng, spd-say or say); going on without voice."
+    ]
+    assert spoken == []
+    assert record.ending is Ending.finished
+
+
+def test_speech_is_started_without_a_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[object, dict[str, object]]] = []
+
+    def popen(argv: object, **options: object) -> object:
+        calls.append((argv, options))
+        return None
+
+    monkeypatch.setattr(player.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(player.subprocess, "Popen", popen)
+    Sound(None, voice=True).say("rest; reboot")
+    [(argv, options)] = calls
+    assert argv == ["espeak-ng", "rest; reboot"]
+    assert not options.get("shell", False)
+
+
+def test_a_speech_program_that_fails_to_start_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    def popen(argv: object, **options: object) -> object:
+        raise FileNotFoundError(argv)
+
+    monkeypatch.setattr(player.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(player.subprocess, "Popen", popen)
+    Sound(None, voice=True).say("rest")  # no exception
+
+
+# --- The plain screen -------------------------------------------------------------------------
+
+
+class FlushCounting(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushes = 0
+        self.unflushed = 0
+
+    def write(self, text: str) -> int:
+        self.unflushed += 1
+        return super().write(text)
+
+    def flush(self) -> None:
+        self.flushes += 1
+        self.unflushed = 0
+
+
+def plain_lines(
+    keys: Sequence[tuple[float, Key]] = (), *, script: Script = SCRIPT, self_paced: bool = False
+) -> list[str]:
+    stream = FlushCounting()
+    screen = PlainScreen(stream, script, self_paced=self_paced)
+    play_scripted(keys, screen=screen, script=script, self_paced=self_paced)
+    assert stream.unflushed == 0
+    assert "\x1b" not in stream.getvalue()
+    return stream.getvalue().splitlines()
+
+
+LINE = re.compile(r"^\d\d:\d\d( · [^·:]+)? · [A-Z][^·:]*( \d+ s)?( · [^:]+)?: \S.*$")
+
+
+def test_plain_output_is_one_flushed_line_per_segment() -> None:
+    lines = plain_lines()
+    assert len(lines) == len(TIMELINE)
+    for line in lines:
+        assert LINE.match(line), line
+    stamps = [line[:5] for line in lines]
+    assert stamps == [f"{s.start_s // 60:02d}:{s.start_s % 60:02d}" for s in TIMELINE]
+
+
+@pytest.mark.parametrize(
+    ("index", "line"),
+    [
+        (0, "00:00 · Get ready 5 s: First up: Bridge."),
+        (1, "00:05 · Bridge · Get into position 10 s: Lie on your back, knees bent."),
+        (2, "00:15 · Bridge · Hold 5 s · Set 1/2 · Rep 1/2: Keep your ribs down."),
+        (3, "00:20 · Bridge · Rest 3 s · Set 1/2 · Rep 2/2: Relax. Next: rep 2 of 2."),
+        (4, "00:23 · Bridge · Hold 5 s · Set 1/2 · Rep 2/2: Breathe out as you lift."),
+        (5, "00:28 · Bridge · Rest 10 s · Set 1/2: Set 1 of 2 done. Breathe and relax."),
+        (10, "01:01 · Side-lying leg lift · Move 3 s · Rep 1/2 · Left side: Move slowly and"),
+        (13, "01:09 · Side-lying leg lift · Switch sides 5 s · Right side: Now your right side."),
+        (17, "01:22 · Done: Well done. That's the whole routine."),
+    ],
+)
+def test_plain_lines(index: int, line: str) -> None:
+    assert plain_lines()[index].startswith(line)
+
+
+def test_plain_time_stamps_leave_out_pauses() -> None:
+    lines = plain_lines([(3.0, " "), (13.0, " ")])
+    assert [line[:5] for line in lines[:3]] == ["00:00", "00:05", "00:15"]
+
+
+def test_plain_self_paced_reps_have_no_duration() -> None:
+    lines = plain_lines([(70.0, " "), (80.0, " "), (90.0, " "), (95.0, " ")], self_paced=True)
+    assert lines[10] == (
+        "01:01 · Side-lying leg lift · Move: press space after each rep · Rep 1/2 · Left side:"
+        " Move slowly and smoothly."
+    )
+
+
+def test_plain_output_shows_control_characters_in_names_as_text() -> None:
+    """A name from a person's own catalogue must not move the cursor or change colours."""
+    evil = ItemInfo("Evil \x1b[2J\x1b[31mred", ("Lie \x1b[1Adown.", "Breathe."), ())
+    script = Script("R", Phase.acute, PlanCondition.general, (evil,))
+    timeline = build_timeline([TimedItem("evil", SessionDose(hold_s=3))])
+    stream = io.StringIO()
+    clock = FakeClock()
+    play(timeline, script, PlainScreen(stream, script), FakeKeys(clock), clock=clock)
+    output = stream.getvalue()
+    assert "\x1b" not in output
+    assert "[31mred" in output  # shown as text, like views.literal does
+
+
+# --- The summary ------------------------------------------------------------------------------
+
+
+def test_summary_of_a_complete_session() -> None:
+    record = play_scripted([(17.0, " "), (47.0, " ")]).record
+    assert summary_lines(record, {}) == [
+        "Session complete.",
+        "Done 2 of 2 exercises · skipped 0 · marked as hurting 0",
+        "Active time 32 s · total time 1 min 52 s",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "first"),
+    [
+        ([(30.0, "q")], "Session stopped early."),
+        ([(30.0, KeyboardInterrupt())], "Session interrupted."),
+        ([(30.0, Terminated())], "Session ended by a signal."),
+    ],
+)
+def test_summary_says_how_the_session_ended(keys: list[tuple[float, Key]], first: str) -> None:
+    try:
+        record = play_scripted(keys).record
+    except (KeyboardInterrupt, Terminated) as error:
+        record = error.record  # type: ignore[attr-defined]
+    lines = summary_lines(record, {})
+    assert lines[0] == first
+    assert lines[1] == "Done 0 of 2 exercises · skipped 0 · marked as hurting 0"
+
+
+def test_summary_gives_pain_advice_when_something_hurt() -> None:
+    record = play_scripted([(17.0, "x"), (25.0, "s")]).record
+    lines = summary_lines(record, {"bridge": "Bridge", "leg-lift": "Side-lying leg lift"})
+    assert lines[1] == "Done 0 of 2 exercises · skipped 1 · marked as hurting 1"
+    assert lines[3].startswith("You said Bridge hurt. Leave it out until the pain settles")
+    assert "see a doctor or physiotherapist" in lines[3]
+    assert len(lines) == 4
+
+
+# --- Frames -----------------------------------------------------------------------------------
+
+# A routine with a long per-side exercise, for frames such as "Set 1/2 · Rep 3/10 · Left side".
+BIRD_DOG = ItemInfo(
+    "Bird dog",
+    (
+        "Kneel on all fours, hands under shoulders and knees under hips.",
+        "Reach one arm forward and the opposite leg back until both are level with your body.",
+        "Hold, then lower them slowly and change sides.",
+    ),
+    ("Keep your back flat: do not let it sag or arch.",),
+)
+CAT_CAMEL = ItemInfo("Cat-camel", ("Kneel on all fours.", "Round, then hollow your back."), ())
+FRAME_SCRIPT = Script(
+    "Recovery, 15 min", Phase.recovery, PlanCondition.general, (BIRD_DOG, CAT_CAMEL)
+)
+FRAME_TIMELINE = build_timeline(
+    [
+        TimedItem(
+            "bird-dog",
+            SessionDose(sets=2, reps=10, hold_s=5, rest_s=3, set_rest_s=30, per_side=True),
+        ),
+        TimedItem("cat-camel", SessionDose(reps=8, rep_s=4)),
+    ]
+)
+
+
+def first(kind: SegmentKind, **where: object) -> int:
+    """The index of the first segment of ``kind`` with the given fields."""
+    return next(
+        index
+        for index, segment in enumerate(FRAME_TIMELINE)
+        if segment.kind is kind and all(getattr(segment, k) == v for k, v in where.items())
+    )
+
+
+FRAME_AT = {
+    SegmentKind.prep: first(SegmentKind.prep),
+    SegmentKind.transition: first(SegmentKind.transition, item=0),
+    SegmentKind.hold: first(SegmentKind.hold, set_no=1, rep_no=3, side="left"),
+    SegmentKind.rest: first(SegmentKind.rest, set_no=1, rep_no=3, side="left"),
+    SegmentKind.switch: first(SegmentKind.switch),
+    SegmentKind.set_rest: first(SegmentKind.set_rest),
+    SegmentKind.rep: first(SegmentKind.rep, rep_no=3),
+}
+
+
+def session_at(index: int, into_s: float) -> tuple[Session, float]:
+    session = Session.start(FRAME_TIMELINE, 0.0)
+    now = FRAME_TIMELINE[index].start_s + into_s
+    session.advance(now)
+    assert session.index == index
+    return session, now
+
+
+def text_of(frame: RenderableType, width: int = 80) -> list[str]:
+    console = Console(
+        file=io.StringIO(), width=width, height=24, record=True, color_system=None, no_color=True
+    )
+    console.print(frame)
+    return console.export_text().splitlines()
+
+
+@pytest.mark.parametrize("kind", list(FRAME_AT), ids=str)
+def test_each_kind_of_frame_fits_80_by_24_and_says_everything(kind: SegmentKind) -> None:
+    index = FRAME_AT[kind]
+    session, now = session_at(index, 0.25)
+    segment = session.segment
+    lines = text_of(session_frame(session, FRAME_SCRIPT, now, width=80))
+    assert len(lines) <= 24
+    assert max(len(line) for line in lines) <= 80
+    text = "\n".join(lines)
+
+    name = FRAME_SCRIPT.item(segment).name if segment.item is not None else "Recovery, 15 min"
+    assert name in lines[0]  # the title
+    heading, instruction = describe(segment, FRAME_SCRIPT)
+    assert heading.upper() in text
+    assert instruction in " ".join(" ".join(line.strip("│ ").split()) for line in lines)
+    digits = big_text(countdown_text(session.remaining(now)))
+    for row in digits:
+        assert row.strip() in text
+    if counts(segment):
+        assert counts(segment) in text
+    assert "Next: " in text
+    where = f"Exercise {segment.item + 1} of 2" if segment.item is not None else "2 exercises"
+    assert where in text
+    assert KEY_HINTS in text
+
+
+def test_a_hold_frame_in_full() -> None:
+    session, now = session_at(FRAME_AT[SegmentKind.hold], 1.5)
+    lines = text_of(session_frame(session, FRAME_SCRIPT, now, width=80))
+    body = [line[2:-2].rstrip() for line in lines[1:-1]]
+    assert lines[0].startswith("╭") and " Bird dog " in lines[0]
+    assert body[:2] == ["HOLD", "Keep your back flat: do not let it sag or arch."]
+    assert [row.strip() for row in body[3:8]] == [row.strip() for row in big_text("4")]
+    assert body[9] == "━" * 22 + "╸"  # 1.5 s of 5 done: 30% of the 76-column bar
+    assert body[10:] == [
+        "Set 1/2 · Rep 3/10 · Left side",
+        "Next: rest 3 s",
+        "Exercise 1 of 2 · 32 s done · 6 min 13 s left",
+        KEY_HINTS,
+    ]
+
+
+def test_the_counts_line_is_shown_in_colour_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress bar ends its line; the counts below it must not be cropped away."""
+    monkeypatch.delenv("NO_COLOR")  # in colour, the bar's unfilled part is drawn too
+    session, now = session_at(FRAME_AT[SegmentKind.hold], 1.5)
+    console = Console(
+        file=io.StringIO(), width=80, height=24, record=True, color_system="truecolor"
+    )
+    console.print(session_frame(session, FRAME_SCRIPT, now, width=80))
+    body = [line[2:-2].rstrip() for line in console.export_text().splitlines()[1:-1]]
+    assert "Set 1/2 · Rep 3/10 · Left side" in body
+    bar = body[body.index("Set 1/2 · Rep 3/10 · Left side") - 1]
+    assert len(bar) == 76
+    assert set(bar) == {"━", "╸"}
+
+
+@pytest.mark.parametrize(
+    ("remaining_s", "shown"),
+    [(90.0, "1:30"), (60.0, "1:00"), (59.5, "1:00"), (59.0, "59"), (9.01, "10"), (0.2, "1")],
+)
+def test_the_countdown_rounds_up_and_shows_minutes_from_60_s(
+    remaining_s: float, shown: str
+) -> None:
+    timeline = build_timeline([TimedItem("bird-dog", SessionDose(hold_s=90))])
+    session = Session.start(timeline, 0.0)
+    now = 15 + 90 - remaining_s  # the hold starts after 5 s prep and a 10 s transition
+    session.advance(now)
+    assert countdown_text(session.remaining(now)) == shown
+    text = "\n".join(text_of(session_frame(session, FRAME_SCRIPT, now)))
+    for row in big_text(shown):
+        assert row.strip() in text
+
+
+def test_the_paused_frame_says_paused() -> None:
+    session, now = session_at(FRAME_AT[SegmentKind.hold], 1.0)
+    session.command(Command.pause, now)
+    text = "\n".join(text_of(session_frame(session, FRAME_SCRIPT, now + 30)))
+    assert "PAUSED: PRESS SPACE TO GO ON" in text
+    for row in big_text("4"):  # frozen at 4 s left
+        assert row.strip() in text
+
+
+def test_the_help_frame_lists_the_keys() -> None:
+    session, now = session_at(FRAME_AT[SegmentKind.hold], 1.0)
+    lines = text_of(session_frame(session, FRAME_SCRIPT, now, help_shown=True))
+    assert len(lines) <= 24
+    text = "\n".join(lines)
+    for key, meaning in KEY_HELP:
+        assert re.search(rf"{re.escape(key)}\s+{re.escape(meaning)}", text), key
+    assert "█" not in text  # the help replaces the countdown
+
+
+def test_the_self_paced_frame_shows_the_rep_number() -> None:
+    session = Session.start(FRAME_TIMELINE, 0.0, self_paced=True)
+    index = FRAME_AT[SegmentKind.rep]
+    now = float(FRAME_TIMELINE[index].start_s)
+    while session.index < index:
+        session.advance(now)
+        if session.waiting:
+            session.command(Command.pause, now)
+    text = "\n".join(text_of(session_frame(session, FRAME_SCRIPT, now + 40)))
+    assert "MOVE: PRESS SPACE AFTER EACH REP" in text
+    for row in big_text("3"):
+        assert row.strip() in text
+
+
+def test_a_wider_terminal_gets_a_wider_panel() -> None:
+    session, now = session_at(FRAME_AT[SegmentKind.hold], 1.0)
+    narrow = text_of(session_frame(session, FRAME_SCRIPT, now, width=80), width=80)
+    wide = text_of(session_frame(session, FRAME_SCRIPT, now, width=120), width=120)
+    assert len(narrow[0]) == 80
+    assert len(wide[0]) > 80
+    assert len(wide) <= len(narrow)
+
+
+def styles(frame: RenderableType, text: str) -> set[Style]:
+    """The styles of the rendered pieces that contain ``text``."""
+    console = Console(
+        file=io.StringIO(), width=80, height=24, color_system="truecolor", no_color=False
+    )
+    return {
+        segment.style
+        for segment in console.render(frame)
+        if text in segment.text and segment.style is not None
+    }
+
+
+def test_the_last_three_seconds_stand_out() -> None:
+    index = first(SegmentKind.transition, item=0)  # 10 s long
+    session, _ = session_at(index, 0.0)
+    start = FRAME_TIMELINE[index].start_s
+    calm = styles(session_frame(session, FRAME_SCRIPT, start + 0.5), "██")
+    final = styles(session_frame(session, FRAME_SCRIPT, start + 8.5), "██")
+    assert len(calm) == len(final) == 1
+    assert calm != final
+    assert final == styles(session_frame(session, FRAME_SCRIPT, start + 9.5), "██")
+
+
+def test_work_rest_and_get_ready_have_different_borders() -> None:
+    borders = {}
+    for kind in (SegmentKind.prep, SegmentKind.hold, SegmentKind.rest):
+        session, now = session_at(FRAME_AT[kind], 0.5)
+        [borders[kind]] = styles(session_frame(session, FRAME_SCRIPT, now), "╭")
+    assert len({style.color for style in borders.values()}) == 3
+    session, now = session_at(FRAME_AT[SegmentKind.rep], 0.5)
+    assert styles(session_frame(session, FRAME_SCRIPT, now), "╭") == {
+        borders[SegmentKind.hold]
+    }  # all work looks alike
+
+
+def test_frames_show_names_literally() -> None:
+    evil = ItemInfo("[red]Evil[/red] \x1b[2J", ("Lie [bold]down[/bold].", "Breathe."), ())
+    script = Script("R", Phase.acute, PlanCondition.general, (evil,))
+    timeline = build_timeline([TimedItem("evil", SessionDose(hold_s=3))])
+    session = Session.start(timeline, 0.0)
+    session.advance(5.5)
+    text = "\n".join(text_of(session_frame(session, script, 5.5)))
+    assert "[red]Evil[/red] \\x1b[2J" in text
+    assert "Lie [bold]down[/bold]." in text
+
+
+# --- The live screen --------------------------------------------------------------------------
+
+
+def test_the_live_screen_redraws_only_when_something_shown_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")  # Rich draws nothing live on a dumb terminal
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=80, height=24, color_system=None)
+    screen = LiveScreen(console, FRAME_SCRIPT)
+    try:
+        session, now = session_at(FRAME_AT[SegmentKind.hold], 0.25)  # 4.75 s left: shows 5
+        screen.show(session, now, help_shown=False)
+        drawn = len(out.getvalue())
+        assert "HOLD" in out.getvalue()
+
+        screen.show(session, now, help_shown=False)
+        screen.show(session, now + 0.5, help_shown=False)  # 4.25 s left: still 5
+        assert len(out.getvalue()) == drawn
+
+        screen.show(session, now + 1.0, help_shown=False)  # 3.75 s left: 4
+        assert len(out.getvalue()) > drawn
+        drawn = len(out.getvalue())
+
+        screen.show(session, now + 1.0, help_shown=True)
+        assert len(out.getvalue()) > drawn
+        assert "pause or resume" in out.getvalue()[drawn:]
+        drawn = len(out.getvalue())
+
+        screen.segment_started(session, session.segment, now + 1.0)  # forces a redraw
+        screen.show(session, now + 1.0, help_shown=True)
+        assert len(out.getvalue()) > drawn
+    finally:
+        screen.close()
+    assert out.getvalue().endswith("\x1b[?25h\x1b[?1049l")  # cursor and main screen back

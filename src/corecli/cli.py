@@ -518,6 +518,8 @@ def _play(
     if self_paced and not interactive:
         raise UsageProblem("--self-paced waits for the space bar, so it needs a keyboard")
     console = _console()
+    from corecli.views import literal  # now, so the summary is not delayed at the end
+
     full_screen = not plain and sys.stdout.isatty() and not console.is_dumb_terminal
     bell_stream = sys.stdout if sound and full_screen else None
     notices = lambda text: typer.echo(text, err=True)  # noqa: E731
@@ -539,8 +541,6 @@ def _play(
             record, exit_code = error.record, 130  # type: ignore[attr-defined]
         except Terminated as error:
             record, exit_code = error.record, 143  # type: ignore[attr-defined]
-    from corecli.views import literal
-
     names = {item.exercise: info.name for item, info in zip(routine.items, items, strict=True)}
     for line in summary_lines(record, names):
         console.print(literal(line))
@@ -601,6 +601,7 @@ def _print_routine(routine: Routine, catalogue: Catalogue, output_format: Routin
     from corecli.routines import estimate_s
 
     estimated = estimate_s(routine)
+    routine = routine.model_copy(update={"estimated_s": estimated})  # hand edits change it
     if output_format is RoutineFormat.json:
         _print_json(routine.model_dump(mode="json"))
     elif output_format is RoutineFormat.toml:

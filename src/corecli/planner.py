@@ -10,20 +10,26 @@ catalogue, the request and the date.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NoReturn
 
 from corecli.catalogue import Catalogue
-from corecli.errors import PlanProblem, UnknownExercise
+from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
 from corecli.models import Exercise, Item, Routine, SessionDose
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
+from corecli.units import format_duration
 from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
 
 MIN_MINUTES, MAX_MINUTES = 5, 60
+NAME_MAX = 80  # the routine file's limit
 FILL_TARGET = 0.7  # a plan should use at least this share of the time asked for
-ATTEMPTS = 24
+MIN_ATTEMPTS, MAX_ATTEMPTS = 24, 160  # random orders tried, within the search budget below
+SEARCH_BUDGET = 4_000  # exercises looked at, summed over attempts
+SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
 HOLD_STEP_S = 5  # how much a hold grows per step when a short plan is filled out
 FRONT = frozenset({Target.abdominals, Target.obliques})
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
@@ -225,17 +231,34 @@ class _Draft:
     def fits(self, exercise: Exercise) -> bool:
         if exercise in self.chosen or self.used_s + self.cost[exercise.id] > self.budget_s:
             return False
-        return _balanced([*self.chosen, exercise])
+        return _balanced([*self.chosen, exercise]) or _repairs(exercise)
 
     def count(self, strength: bool) -> int:
         return sum(is_strength(e) == strength for e in self.chosen)
 
 
+def _repairs(exercise: Exercise) -> bool:
+    """Works the back extensors and not the abdominals: it can balance abdominal work."""
+    return Target.back_extensors in exercise.targets and Target.abdominals not in exercise.targets
+
+
 def _fill(
     draft: _Draft, stretch_pool: list[Exercise], strength_pool: list[Exercise], mixed: bool
 ) -> None:
-    """Add exercises in turn, keeping stretching and strengthening level when ``mixed``."""
+    """Add exercises in turn, keeping stretching and strengthening level when ``mixed``.
+
+    Included exercises may leave abdominal work unbalanced; then the next pick is
+    the back-extensor exercise that balances it, before anything else.
+    """
     while True:
+        if not _balanced(draft.chosen):
+            strength_short = not _balanced([e for e in draft.chosen if is_strength(e)])
+            queue = strength_pool if strength_short else [*strength_pool, *stretch_pool]
+            candidate = next((e for e in queue if _repairs(e) and draft.fits(e)), None)
+            if candidate is None:
+                return
+            draft.chosen.append(candidate)
+            continue
         if mixed:
             want_strength = draft.count(True) <= draft.count(False)
             queues = (
@@ -277,6 +300,8 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
     minutes = request.budget_minutes
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise PlanProblem(f"--minutes must be from {MIN_MINUTES} to {MAX_MINUTES}, not {minutes}")
+    if request.name is not None and not 1 <= len(request.name.strip()) <= NAME_MAX:
+        raise UsageProblem(f"--name must be 1 to {NAME_MAX} characters of text")
     seed = request.seed if request.seed is not None else seed_for(today)
     for exercise_id in (*request.include, *request.exclude):
         if exercise_id not in catalogue:
@@ -293,36 +318,125 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
     strength_pool = [e for e in pool if is_strength(e)]
     rng = random.Random(seed)
 
-    best: list[Exercise] | None = None
+    best: tuple[list[Exercise], dict[str, SessionDose]] | None = None
     best_used = -1
-    for _ in range(ATTEMPTS):
+    # Small pools are searched harder; a huge one still gets a fair number of tries.
+    attempts = max(MIN_ATTEMPTS, min(MAX_ATTEMPTS, SEARCH_BUDGET // max(1, len(pool))))
+    for _ in range(attempts):
         draft = _Draft(budget_s, settings.prep_s, cost, list(forced))
         if draft.used_s > budget_s:
             raise PlanProblem(
-                f"the exercises you included take {draft.used_s // 60 + 1} minutes,"
+                f"the exercises you included take {math.ceil(draft.used_s / 60)} minutes,"
                 f" more than --minutes {minutes}"
             )
-        _fill(
-            draft,
-            _shuffled(stretch_pool, request, rng),
-            _shuffled(strength_pool, request, rng),
-            mixed,
-        )
+        strength_order = _shuffled(strength_pool, request, rng)
+        _fill(draft, _shuffled(stretch_pool, request, rng), strength_order, mixed)
         if not _valid(draft.chosen, mixed):
             continue
-        if draft.used_s > best_used:
-            best, best_used = draft.chosen, draft.used_s
+        if best is not None and _most_s(draft.chosen, settings) <= best_used:
+            continue  # even fully grown it could not beat the best so far
+        chosen = arrange(draft.chosen)
+        doses = _grow_doses(chosen, budget_s, settings)
+        used = total_s([TimedItem(i, d) for i, d in doses.items()], settings)
+        if used > best_used:
+            best, best_used = (chosen, doses), used
         if best_used >= FILL_TARGET * budget_s:
             break
     if best is None:
+        _explain_failure(catalogue, request, forced, pool, mixed)
         shortest = min(cost.values()) + settings.prep_s
         raise PlanProblem(
             f"no plan that follows the rules fits in {minutes} minutes"
-            f" (the shortest exercise alone takes {shortest} s); try a larger --minutes"
+            f" (the shortest exercise alone takes {format_duration(shortest)});"
+            " try a larger --minutes"
         )
-    chosen = arrange(best)
-    doses = _grow_doses(chosen, budget_s, settings)
+    chosen, doses = best
+    if best_used < FILL_TARGET * budget_s:
+        chosen, doses = _improve(chosen, forced, pool, budget_s, settings, mixed)
     return _routine(chosen, doses, request, minutes, seed, today)
+
+
+def _improve(
+    chosen: list[Exercise],
+    forced: Sequence[Exercise],
+    pool: Sequence[Exercise],
+    budget_s: int,
+    settings: TimelineSettings,
+    mixed: bool,
+) -> tuple[list[Exercise], dict[str, SessionDose]]:
+    """Swap one exercise at a time for an unused one of the same kind while that fills more.
+
+    Random orders can miss a fuller plan that differs by a single exercise; this
+    finds it. Candidates are capped so a huge catalogue stays quick.
+    """
+
+    def filled(plan: list[Exercise]) -> tuple[int, dict[str, SessionDose]]:
+        doses = _grow_doses(plan, budget_s, settings)
+        return total_s([TimedItem(i, d) for i, d in doses.items()], settings), doses
+
+    used, doses = filled(chosen)
+    candidates = [e for e in pool if e not in chosen][:SWAP_CANDIDATES]
+    improved = True
+    while improved and used < FILL_TARGET * budget_s:
+        improved = False
+        for out in [e for e in chosen if e not in forced]:
+            for into in candidates:
+                if into in chosen or is_strength(into) != is_strength(out):
+                    continue
+                trial = arrange([into if e is out else e for e in chosen])
+                if not _valid(trial, mixed) or _most_s(trial, settings) <= used:
+                    continue
+                trial_used, trial_doses = filled(trial)
+                if used < trial_used <= budget_s:
+                    chosen, used, doses, improved = trial, trial_used, trial_doses, True
+                    break
+            if improved:
+                break
+    return chosen, doses
+
+
+def _most_s(chosen: Sequence[Exercise], settings: TimelineSettings) -> int:
+    """The longest these exercises could take with every dose at its build-up value."""
+    most = settings.prep_s
+    for exercise in chosen:
+        dose = exercise.dose
+        grown = dose.model_copy(
+            update={"reps": dose.reps_max or dose.reps, "hold_s": dose.hold_max_s or dose.hold_s}
+        )
+        most += item_s(grown, settings)
+    return most
+
+
+def _explain_failure(
+    catalogue: Catalogue,
+    request: PlanRequest,
+    forced: Sequence[Exercise],
+    pool: Sequence[Exercise],
+    mixed: bool,
+) -> None:
+    """Raise PlanProblem naming the option to blame when the rules, not time, failed."""
+    allowed = [*forced, *pool]
+    only_abdominal = not any(is_strength(e) and Target.abdominals not in e.targets for e in allowed)
+    if mixed and only_abdominal and not any(_repairs_strength(e) for e in allowed):
+        _blame(
+            catalogue,
+            request,
+            "back-extensor strengthening to balance the abdominal work",
+            _repairs_strength,
+        )
+    for exercise in forced:
+        if Target.abdominals not in exercise.targets:
+            continue
+        # Abdominal strengthening needs back-extensor strengthening; other work, any kind.
+        balances = _repairs_strength if is_strength(exercise) else _repairs
+        if not any(balances(e) for e in allowed):
+            _blame(
+                catalogue, request, f"back-extensor exercise to balance {exercise.id!r}", balances
+            )
+
+
+def _repairs_strength(exercise: Exercise) -> bool:
+    return is_strength(exercise) and _repairs(exercise)
 
 
 def _included(exercise: Exercise | None, request: PlanRequest) -> Exercise:
@@ -353,19 +467,25 @@ def _require_roles(
     if mixed:
         roles.append(("strengthening", is_strength))
     for label, belongs in roles:
-        if any(belongs(e) for e in allowed):
-            continue
-        survivors = [e for e in catalogue if belongs(e)]
-        for check in CHECKS:
-            before = survivors
-            survivors = [e for e in survivors if check.test(e, request) is None]
-            if before and not survivors:
-                example = check.test(before[0], request)
-                raise PlanProblem(
-                    f"no {label} exercise is left after {check.option}: it rules out all"
-                    f" {len(before)} that remained ({before[0].id}: {example})"
-                )
-        raise PlanProblem(f"the catalogue has no {label} exercise for the {request.phase} phase")
+        if not any(belongs(e) for e in allowed):
+            _blame(catalogue, request, label, belongs)
+
+
+def _blame(
+    catalogue: Catalogue, request: PlanRequest, label: str, belongs: Callable[[Exercise], bool]
+) -> NoReturn:
+    """Raise PlanProblem naming the first option after which no ``label`` exercise is left."""
+    survivors = [e for e in catalogue if belongs(e)]
+    for check in CHECKS:
+        before = survivors
+        survivors = [e for e in survivors if check.test(e, request) is None]
+        if before and not survivors:
+            example = check.test(before[0], request)
+            raise PlanProblem(
+                f"no {label} is left after {check.option}: it rules out all"
+                f" {len(before)} that remained ({before[0].id}: {example})"
+            )
+    raise PlanProblem(f"the catalogue has no {label} for the {request.phase} phase")
 
 
 def _grow_doses(
@@ -377,12 +497,10 @@ def _grow_doses(
     small step per exercise in turn, and only up to the fill target.
     """
     doses = {e.id: SessionDose(**e.dose.session_fields()) for e in chosen}
-
-    def used() -> int:
-        return total_s([TimedItem(i, d) for i, d in doses.items()], settings)
-
+    cost = {exercise_id: item_s(dose, settings) for exercise_id, dose in doses.items()}
+    used = settings.prep_s + sum(cost.values())
     grew = True
-    while grew and used() < FILL_TARGET * budget_s:
+    while grew and used < FILL_TARGET * budget_s:
         grew = False
         for exercise in chosen:
             dose, limits = doses[exercise.id], exercise.dose
@@ -393,12 +511,12 @@ def _grow_doses(
             else:
                 continue
             grown = dose.model_copy(update=step)
-            before, doses[exercise.id] = dose, grown
-            if used() > budget_s:
-                doses[exercise.id] = before
+            grown_cost = item_s(grown, settings)
+            if used - cost[exercise.id] + grown_cost > budget_s:
                 continue
-            grew = True
-            if used() >= FILL_TARGET * budget_s:
+            used += grown_cost - cost[exercise.id]
+            doses[exercise.id], cost[exercise.id], grew = grown, grown_cost, True
+            if used >= FILL_TARGET * budget_s:
                 break
     return doses
 

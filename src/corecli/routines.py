@@ -45,10 +45,10 @@ def routine_toml(routine: Routine) -> str:
 
 def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
     """Write ``routine`` to ``path`` atomically; refuse to replace a file without ``force``."""
-    if path.exists() and not force:
-        raise UsageProblem(f"{path} already exists; add --force to replace it")
     if path.is_dir():
         raise UsageProblem(f"{path} is a folder; give a file name such as {path / 'routine.toml'}")
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} already exists; add --force to replace it")
     write_atomically(path, routine_toml(routine))
 
 
@@ -62,6 +62,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as error:
         raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
     try:
+        # mkstemp makes the file private; give it the mode a new or replaced file would have.
+        os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
@@ -73,6 +75,15 @@ def write_atomically(path: Path, text: str) -> None:
         if isinstance(error, OSError):
             raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def load_routine(path: Path, catalogue: Catalogue) -> Routine:

@@ -376,7 +376,7 @@ def run(
     routine_file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[ROUTINE]",
+            metavar="ROUTINE",
             help="A routine saved by corecli plan; without one, a plan is made now.",
             show_default=False,
         ),
@@ -433,7 +433,7 @@ def run(
 
     Keys: space pause · n next · b back · s skip · x this hurts · q quit · ? help.
 
-    Example: corecli run today.toml  (or: corecli run --phase recovery --minutes 15)
+    Example: corecli run today.toml
     """
     from datetime import date
 

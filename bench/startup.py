@@ -23,6 +23,8 @@ It reports and exits 0 whatever the ratios; a command that fails is an error (ex
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -82,6 +84,13 @@ class Comparison:
     subject: Case
     baseline: Case
     target: float = TARGET_RATIO
+
+
+def corecli_spec_origin() -> str:
+    spec = importlib.util.find_spec("corecli")
+    if spec is None or spec.origin is None:
+        raise SystemExit("error: corecli is not installed in this environment")
+    return spec.origin
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -180,6 +189,9 @@ def _ms(seconds: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    # An installed package has its bytecode compiled by pip; an editable checkout may
+    # not (PYTHONDONTWRITEBYTECODE), so compile it here to measure what users get.
+    compileall.compile_dir(str(Path(corecli_spec_origin()).parent), quiet=1)
     with tempfile.TemporaryDirectory(prefix="corecli-bench-") as tmp:
         root = Path(tmp)
         trivial = root / "trivial.py"

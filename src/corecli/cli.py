@@ -202,7 +202,7 @@ def list_exercises(
 
         # pydantic's serializer: the standard library's indenting encoder is pure Python.
         dumped = TypeAdapter(list[Exercise]).dump_json(chosen, indent=2, exclude_none=True)
-        typer.echo(dumped.decode())
+        _write_bytes(dumped + b"\n")
         return
     if not chosen:
         typer.echo("No exercises match those filters.")
@@ -616,6 +616,15 @@ def _print_routine(routine: Routine, catalogue: Catalogue, output_format: Routin
         from corecli.views import routine_view
 
         _console().print(routine_view(routine, catalogue, estimated))
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write UTF-8 output as is (typer.echo would scan megabytes of JSON for colour codes)."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _print_json(data: object) -> None:

@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -20,13 +21,15 @@ from rich.text import Text
 from corecli.catalogue import Catalogue
 from corecli.errors import visible
 from corecli.models import Exercise, Routine
-from corecli.timeline import SegmentKind, item_s
 from corecli.units import format_duration
 from corecli.vocab import Kind, Phase
 
 if TYPE_CHECKING:
     from corecli.player import Script
     from corecli.session import Session
+
+# The routine and session views import the timeline inside, so `list` and `show`
+# do not pay for it at start-up.
 
 
 def literal(text: str, style: str = "") -> Text:
@@ -41,8 +44,7 @@ def exercise_table(exercises: Sequence[Exercise], catalogue: Catalogue, console:
     column of two lines so nothing is cut off on an 80-column terminal.
     """
     full = _full_table(exercises, catalogue)
-    unlimited = console.options.update(width=100_000, max_width=100_000)  # measure unclamped
-    if console.measure(full, options=unlimited).maximum <= console.width:
+    if _natural_width(full) <= console.width:
         return full
     table = Table(header_style="bold", box=None, pad_edge=False)
     # A very long id of the person's own folds rather than squeezing every row.
@@ -79,6 +81,24 @@ def _full_table(exercises: Sequence[Exercise], catalogue: Catalogue) -> Table:
             literal(exercise.dose_summary()),
         )
     return table
+
+
+def _natural_width(table: Table) -> int:
+    """The width of a table of no-wrap cells: the widest cell of each column, plus gaps.
+
+    (Rich's own measurement would render every cell once more.)
+    """
+    widths = [
+        max(
+            [cell_len(column.header if isinstance(column.header, str) else "")]
+            + [
+                cell_len(cell.plain if isinstance(cell, Text) else str(cell))
+                for cell in column.cells
+            ]
+        )
+        for column in table.columns
+    ]
+    return sum(widths) + 2 * (len(widths) - 1)
 
 
 def _id_cell(exercise: Exercise, catalogue: Catalogue) -> Text:
@@ -172,6 +192,8 @@ def variant_ladder(exercise: Exercise, catalogue: Catalogue) -> Text:
 
 def routine_view(routine: Routine, catalogue: Catalogue, estimated_s: int) -> RenderableType:
     """A routine as a table: order, dose, time and why each exercise is there."""
+    from corecli.timeline import item_s
+
     title = literal(routine.name, "bold")
     meta = Text(
         f"{routine.phase.value} phase · {routine.condition.value} · about "
@@ -244,6 +266,7 @@ def session_frame(
 ) -> RenderableType:
     """One frame of the session screen; fits 80×24 and grows with wider terminals."""
     from corecli.player import counts, describe
+    from corecli.timeline import SegmentKind
 
     segment = session.segment
     info = script.item(segment)
@@ -298,6 +321,7 @@ def session_frame(
 
 def _next_text(session: Session, script: Script) -> str:
     from corecli.player import describe
+    from corecli.timeline import SegmentKind
 
     following = session.timeline[session.index + 1 :]
     if not following:

@@ -2,7 +2,7 @@
 
 What it measures: generates user catalogues of 1,000 and 10,000 valid exercises
 (ids ``generated-00001``…, names and aliases that cannot clash with the bundled
-catalogue; a one-sentence summary, 2 steps of 60-90 characters, a cue, an
+catalogue; a one-sentence summary, 2 steps of 40-60 characters, a cue, an
 alias, a full dose table, short progression chains)
 and times ``corecli list --catalog FILE --json`` on each,
 plus ``corecli list --json`` with the bundled catalogue only as the baseline.
@@ -67,27 +67,27 @@ VOCABULARY_FIELDS = (
 )
 HELD_KINDS = frozenset({"stretch", "mobility"})  # their doses are holds; the others move
 
+# Sized so that 10,000 entries come to about 7 MB of TOML, the file the issue's
+# target was set on (about 0.7 kB an entry).
 SUMMARIES = (
-    "A gentle {kind} that eases stiffness in your {target} and helps your lower back "
-    "move more freely.",
-    "Builds steady control of your {target} so your lower back is better supported in "
-    "everyday tasks.",
-    "A slow, controlled {kind} for your {target} that you can do on most days without strain.",
-    "Wakes up your {target} with small, careful movements that keep your spine in a safe position.",
+    "A gentle {kind} that eases stiff {target}.",
+    "Builds steady control of your {target}.",
+    "A slow {kind} for your {target}, most days.",
+    "Wakes up your {target} with small movements.",
 )
-STEPS = (  # 60-90 characters each, like the bundled catalogue's
-    "Lie on your back on a mat with your knees bent and your feet flat on the floor.",
-    "Breathe in, then gently tighten your stomach muscles as if bracing for a light poke.",
-    "Keep your shoulders relaxed and your neck long while you hold still.",
-    "Move slowly into the position until you feel a gentle stretch.",
-    "Hold for the time given while breathing slowly and evenly throughout.",
-    "Return to the start just as slowly as you moved away from it, then rest a moment.",
-    "Kneel on all fours with your hands under your shoulders and knees under your hips.",
-    "Press your lower back gently towards the floor without lifting your hips.",
-    "Stand tall with your feet hip-width apart and your weight even over both feet.",
-    "Swap sides and repeat the same number of reps on the other side.",
-    "Lift one leg a hand's width off the floor, keeping your pelvis level and your back still.",
-    "Lower yourself back down under control and let your muscles relax fully.",
+STEPS = (  # 40-60 characters each
+    "Lie on your back, knees bent, feet flat on the floor.",
+    "Breathe in, then gently tighten your stomach.",
+    "Keep your shoulders relaxed and your neck long.",
+    "Move slowly until you feel a gentle stretch.",
+    "Hold for the time given, breathing evenly.",
+    "Return to the start slowly, then rest a moment.",
+    "Kneel on all fours, hands under your shoulders.",
+    "Press your lower back gently towards the floor.",
+    "Stand tall with your feet hip-width apart.",
+    "Swap sides and repeat on the other side.",
+    "Lift one leg a little, keeping your pelvis level.",
+    "Lower yourself down under control and relax.",
 )
 CUES = (
     "Stop if it makes your back or leg symptoms worse.",

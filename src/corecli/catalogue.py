@@ -107,16 +107,20 @@ class Catalogue:
             self._check_no_loop(field_name)
 
     def _check_no_loop(self, field_name: str) -> None:
+        following = {
+            exercise_id: getattr(exercise, field_name)
+            for exercise_id, exercise in self._by_id.items()
+        }
         finished: set[str] = set()
-        for start in self._by_id:
-            chain: list[str] = []
+        for start in following:
+            chain: dict[str, int] = {}  # id -> position, for an O(1) "seen on this walk?"
             current: str | None = start
             while current is not None and current not in finished:
                 if current in chain:
-                    loop = [*chain[chain.index(current) :], current]
+                    loop = [*list(chain)[chain[current] :], current]
                     self._fail(loop[0], field_name, "goes round in a loop: " + " -> ".join(loop))
-                chain.append(current)
-                current = getattr(self._by_id[current], field_name)
+                chain[current] = len(chain)
+                current = following[current]
             finished.update(chain)
 
     def _fail(self, exercise_id: str, field_path: str, message: str) -> None:
@@ -127,7 +131,11 @@ class Catalogue:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Case and spacing folded, so "Knees  to Chest" finds "knees to chest"."""
+    folded = text.casefold()
+    if "  " in folded or folded != folded.strip() or "\t" in folded or "\n" in folded:
+        folded = " ".join(folded.split())
+    return folded
 
 
 def load_catalogue(

@@ -88,7 +88,7 @@ BAD_FILES = [
     (
         "equipment twice",
         catalogue_toml(GOOD.replace('equipment = ["mat"]', 'equipment = ["mat", "mat"]')),
-        ": exercises[0].equipment: lists 'mat' twice (in 'knee-hug')",
+        ": exercises[0]: equipment lists 'mat' twice (in 'knee-hug')",
     ),
     (
         "dose missing",

@@ -45,9 +45,12 @@ class Catalogue:
         self._by_id: dict[str, Exercise] = {exercise.id: exercise for exercise in exercises}
         self._origins = origins or {}
         self._by_key: dict[str, str] = {}
+        by_key = self._by_key
         for exercise in self._by_id.values():
-            for key in (exercise.id, exercise.name, *exercise.aliases):
-                self._claim(key, exercise)
+            exercise_id = exercise.id
+            for key in (exercise_id, exercise.name, *exercise.aliases):
+                if by_key.setdefault(_key(key), exercise_id) != exercise_id:
+                    self._clash(key, exercise)
         self._check_variants()
 
     def __len__(self) -> int:
@@ -88,12 +91,10 @@ class Catalogue:
                 ids.append(exercise_id)
         return ids[:limit]
 
-    def _claim(self, key: str, exercise: Exercise) -> None:
-        owner = self._by_key.setdefault(_key(key), exercise.id)
-        if owner != exercise.id:
-            other = self._by_id[owner]
-            role = "id" if _key(other.id) == _key(key) else "name or an alias"
-            self._fail(exercise.id, "aliases", f"{key!r} is already the {role} of {owner!r}")
+    def _clash(self, key: str, exercise: Exercise) -> None:
+        owner = self._by_key[_key(key)]
+        role = "id" if _key(owner) == _key(key) else "name or an alias"
+        self._fail(exercise.id, "aliases", f"{key!r} is already the {role} of {owner!r}")
 
     def _check_variants(self) -> None:
         for exercise in self._by_id.values():

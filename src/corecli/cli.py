@@ -196,12 +196,16 @@ def list_exercises(
     ).select(catalogue)
 
     if as_json:
+        import sys
+
         from pydantic import TypeAdapter
 
         from corecli.models import Exercise
 
-        # pydantic's serializer: the standard library's indenting encoder is pure Python.
-        dumped = TypeAdapter(list[Exercise]).dump_json(chosen, indent=2, exclude_none=True)
+        # pydantic's serializer (the standard library's indenting encoder is pure Python);
+        # indented for a person at a terminal, compact for a pipe or a file.
+        indent = 2 if sys.stdout.isatty() else None
+        dumped = TypeAdapter(list[Exercise]).dump_json(chosen, indent=indent, exclude_none=True)
         _write_bytes(dumped + b"\n")
         return
     if not chosen:

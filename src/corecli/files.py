@@ -159,7 +159,7 @@ def _explain(detail: Any, known_fields: list[str]) -> str:
 
 def _which_entry(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     """Name the entry an error sits in, since TOML array tables have no visible index."""
-    if len(loc) < 3 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
+    if len(loc) < 2 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
         return ""
     entries = data.get(loc[0])
     if not isinstance(entries, list) or not 0 <= loc[1] < len(entries):
@@ -168,4 +168,5 @@ def _which_entry(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     if not isinstance(entry, dict):
         return ""
     label = entry.get("id", entry.get("exercise"))
-    return f" (in {label!r})" if isinstance(label, str) and loc[2] not in {"id", "exercise"} else ""
+    about_label = len(loc) > 2 and loc[2] in {"id", "exercise"}
+    return f" (in {label!r})" if isinstance(label, str) and not about_label else ""

@@ -534,7 +534,7 @@ def test_plain_output_shows_control_characters_in_names_as_text() -> None:
 
 def test_summary_of_a_complete_session() -> None:
     record = play_scripted([(17.0, " "), (47.0, " ")]).record
-    assert summary_lines(record, {}) == [
+    assert summary_lines(record, SCRIPT) == [
         "Session complete.",
         "Done 2 of 2 exercises · skipped 0 · marked as hurting 0",
         "Active time 32 s · total time 1 min 52 s",
@@ -554,14 +554,14 @@ def test_summary_says_how_the_session_ended(keys: list[tuple[float, Key]], first
         record = play_scripted(keys).record
     except (KeyboardInterrupt, Terminated) as error:
         record = error.record  # type: ignore[attr-defined]
-    lines = summary_lines(record, {})
+    lines = summary_lines(record, SCRIPT)
     assert lines[0] == first
     assert lines[1] == "Done 0 of 2 exercises · skipped 0 · marked as hurting 0"
 
 
 def test_summary_gives_pain_advice_when_something_hurt() -> None:
     record = play_scripted([(17.0, "x"), (25.0, "s")]).record
-    lines = summary_lines(record, {"bridge": "Bridge", "leg-lift": "Side-lying leg lift"})
+    lines = summary_lines(record, SCRIPT)
     assert lines[1] == "Done 0 of 2 exercises · skipped 1 · marked as hurting 1"
     assert lines[3].startswith("You said Bridge hurt. Leave it out until the pain settles")
     assert "see a doctor or physiotherapist" in lines[3]

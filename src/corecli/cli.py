@@ -507,17 +507,9 @@ def _play(
     import sys
 
     from corecli.keys import NoKeys, RawKeys, Terminated, sigterm_raises
-    from corecli.player import ItemInfo, LiveScreen, PlainScreen, Script, Sound, play, summary_lines
+    from corecli.player import LiveScreen, PlainScreen, Script, Sound, play, summary_lines
 
-    items = []
-    for item in routine.items:
-        found = catalogue.get(item.exercise)
-        items.append(
-            ItemInfo(found.name, tuple(found.steps), tuple(found.cues))
-            if found
-            else ItemInfo(item.exercise, (), ())
-        )
-    script = Script(routine.name, routine.phase, routine.condition, tuple(items))
+    script = Script.for_routine(routine, catalogue)
     interactive = sys.stdin.isatty()
     if self_paced and not interactive:
         raise UsageProblem("--self-paced waits for the space bar, so it needs a keyboard")
@@ -545,8 +537,7 @@ def _play(
             record, exit_code = error.record, 130  # type: ignore[attr-defined]
         except Terminated as error:
             record, exit_code = error.record, 143  # type: ignore[attr-defined]
-    names = {item.exercise: info.name for item, info in zip(routine.items, items, strict=True)}
-    for line in summary_lines(record, names):
+    for line in summary_lines(record, script):
         console.print(literal(line))
     if exit_code:
         raise typer.Exit(exit_code)

@@ -160,8 +160,13 @@ class Exercise(Strict):
     def is_hold(self) -> bool:
         return self.dose.hold_s > 0
 
+    @property
+    def timed_word(self) -> str:
+        """What a timed rep is called: a hold, or nothing for a walk ("10 min")."""
+        return "" if self.kind is Kind.aerobic else "hold"
+
     def dose_summary(self) -> str:
-        return self.dose.describe(timed="" if self.kind is Kind.aerobic else "hold")
+        return self.dose.describe(timed=self.timed_word)
 
 
 class CatalogueFile(Strict):

@@ -28,6 +28,9 @@ from corecli.vocab import Ending, Phase, PlanCondition
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from corecli.catalogue import Catalogue
+    from corecli.models import Routine
+
 KEYMAP = {
     " ": Command.pause,
     "n": Command.next,
@@ -59,6 +62,19 @@ class Script:
     phase: Phase
     condition: PlanCondition
     items: tuple[ItemInfo, ...]
+
+    @classmethod
+    def for_routine(cls, routine: Routine, catalogue: Catalogue) -> Script:
+        """Names and instructions for each item, from the catalogue (the id if it is gone)."""
+        items = []
+        for item in routine.items:
+            found = catalogue.get(item.exercise)
+            items.append(
+                ItemInfo(found.name, tuple(found.steps), tuple(found.cues))
+                if found
+                else ItemInfo(item.exercise, (), ())
+            )
+        return cls(routine.name, routine.phase, routine.condition, tuple(items))
 
     def item(self, segment: Segment) -> ItemInfo | None:
         return None if segment.item is None else self.items[segment.item]
@@ -275,7 +291,7 @@ def _record(session: Session, script: Script, started: datetime, ended: datetime
         planned_s=sum(s.duration_s for s in session.timeline),
         active_s=round(sum(p.active_s for p in session.items), 3),
         paused_s=round(session.paused_s, 3),
-        total_s=round(session.elapsed(session.ended_at or 0.0) + session.paused_s, 3),
+        total_s=round((session.ended_at or session.started_at) - session.started_at, 3),
         items=items,
     )
 
@@ -319,7 +335,7 @@ def _clock_text(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def summary_lines(record: SessionRecord, names: dict[str, str]) -> list[str]:
+def summary_lines(record: SessionRecord, script: Script) -> list[str]:
     """The end-of-session summary as plain lines."""
     from corecli.vocab import Outcome
 
@@ -337,7 +353,11 @@ def summary_lines(record: SessionRecord, names: dict[str, str]) -> list[str]:
         f"Active time {format_duration(round(record.active_s))}"
         f" · total time {format_duration(round(record.total_s))}",
     ]
-    hurt = [names.get(i.exercise, i.exercise) for i in record.items if i.outcome is Outcome.hurt]
+    hurt = [
+        info.name
+        for item, info in zip(record.items, script.items, strict=True)
+        if item.outcome is Outcome.hurt
+    ]
     if hurt:
         lines.append(
             f"You said {', '.join(hurt)} hurt. Leave it out until the pain settles; if pain"

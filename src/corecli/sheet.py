@@ -6,7 +6,6 @@ from corecli.catalogue import Catalogue
 from corecli.models import Routine
 from corecli.timeline import item_s
 from corecli.units import format_duration
-from corecli.vocab import Kind
 
 STEPS_SHOWN = 3
 
@@ -22,7 +21,7 @@ def routine_markdown(routine: Routine, catalogue: Catalogue, estimated_s: int) -
     for item in routine.items:
         exercise = catalogue.get(item.exercise)
         name = exercise.name if exercise else item.exercise
-        timed = "" if exercise and exercise.kind is Kind.aerobic else "hold"
+        timed = exercise.timed_word if exercise else "hold"
         lines.append(
             f"- [ ] **{_plain(name)}**: {item.describe(timed=timed)}"
             f" ({format_duration(item_s(item))})"

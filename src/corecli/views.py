@@ -22,7 +22,7 @@ from corecli.catalogue import Catalogue
 from corecli.errors import visible
 from corecli.models import Exercise, Routine
 from corecli.units import format_duration
-from corecli.vocab import Kind, Phase
+from corecli.vocab import Phase
 
 if TYPE_CHECKING:
     from corecli.player import Script
@@ -211,7 +211,7 @@ def routine_view(routine: Routine, catalogue: Catalogue, estimated_s: int) -> Re
         if item.reason:
             cell.append("\n")
             cell.append_text(literal(item.reason, "dim"))
-        timed = "" if exercise and exercise.kind is Kind.aerobic else "hold"
+        timed = exercise.timed_word if exercise else "hold"
         table.add_row(
             str(number), cell, literal(item.describe(timed=timed)), format_duration(item_s(item))
         )

@@ -401,7 +401,7 @@ def report(summaries: Sequence[Summary], runs: int, bundled: int, floor: int) ->
     print("corecli list --json with a big user catalogue (--catalog FILE)")
     print(
         f"Python {sys.version.split()[0]} ({sys.executable}), corecli {version('corecli')}, "
-        f"pydantic {version('pydantic')}, tomli {version('tomli')}"
+        f"pydantic {version('pydantic')}, tomli {version('tomli')}, rtoml {version('rtoml')}"
     )
     print(f"{runs} interleaved run{'s' if runs != 1 else ''} of each case after one warm-up round")
     print(f"output checked: the 1k JSON lists {small.case.exercises:,} + {bundled} bundled entries")

@@ -184,7 +184,7 @@ def read_catalogue_file(path: Path) -> list[Exercise]:
     Entries are validated one by one and each parsed table is released as its
     model is made, so a big file is never held twice over in memory.
     """
-    data = read_toml(path)
+    data = read_toml(path, array="exercises")
     entries = data.get("exercises")
     if not isinstance(entries, list):
         return validate(CatalogueFile, data, path).exercises

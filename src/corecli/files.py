@@ -6,9 +6,12 @@ it, the line and column or the field path (``exercises[3].dose.hold_s``).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -239,3 +242,37 @@ def _which_entry(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
     label = entry.get("id", entry.get("exercise"))
     about_label = len(loc) > 2 and loc[2] in {"id", "exercise"}
     return f" (in {label!r})" if isinstance(label, str) and not about_label else ""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step, creating parent folders."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+    try:
+        # mkstemp makes the file private; give it the mode a new or replaced file would have.
+        os.fchmod(handle, _mode_for(path))
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).replace(path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        if isinstance(error, OSError):
+            raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

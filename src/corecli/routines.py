@@ -6,15 +6,12 @@ routine on disk is always either the old one or the new one, never half of each.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem
-from corecli.files import read_toml, validate
+from corecli.files import read_toml, validate, write_atomically
 from corecli.models import Routine
 from corecli.timeline import DEFAULT_SETTINGS, TimedItem, TimelineSettings, total_s
 
@@ -50,40 +47,6 @@ def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
     if path.exists() and not force:
         raise UsageProblem(f"{path} already exists; add --force to replace it")
     write_atomically(path, routine_toml(routine))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step, creating parent folders."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
-    try:
-        # mkstemp makes the file private; give it the mode a new or replaced file would have.
-        os.fchmod(handle, _mode_for(path))
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        if isinstance(error, OSError):
-            raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def load_routine(path: Path, catalogue: Catalogue) -> Routine:

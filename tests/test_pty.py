@@ -19,7 +19,7 @@ pexpect = pytest.importorskip("pexpect")
 
 TIMEOUT_S = 10
 RUN = [sys.executable, "-m", "corecli", "run", "--exercise", "bridge", "--prep", "2"]
-RUN += ["--transition", "2", "--no-sound"]
+RUN += ["--transition", "2", "--no-sound", "--screened", "--no-check-in"]
 
 
 # --- The key reader on a pseudo-terminal pair, in process ----------------------------------------

@@ -19,7 +19,18 @@ from tests.conftest import Run, catalogue_toml, exercise_toml
 
 Write = Callable[[str, str], Path]
 
-FAST = ("--plain", "--speed", "100", "--no-sound", "--prep", "0", "--transition", "0")
+# --screened: the weekly safety screen has its own tests; here it is taken as read.
+FAST = (
+    "--plain",
+    "--speed",
+    "100",
+    "--no-sound",
+    "--prep",
+    "0",
+    "--transition",
+    "0",
+    "--screened",
+)
 SEGMENT_LINE = re.compile(r"^ *(\d+):(\d\d)  (\S+) +(\d+) s(  .*)?$")
 TOTAL_LINE = re.compile(r"^Total: .+ \((\d+) s\)$")
 
@@ -78,7 +89,9 @@ def test_plain_output_has_no_escape_sequences(
         monkeypatch.delenv("NO_COLOR")
         monkeypatch.setenv("TERM", "xterm-256color")
     home_catalogue(exercise_toml("short-hold"))  # 3 holds of 10 s
-    result = run("run", "--exercise", "short-hold", *FAST[:1], "--speed", "1000", "--sound")
+    result = run(
+        "run", "--exercise", "short-hold", "--plain", "--speed", "1000", "--sound", "--screened"
+    )
     assert result.exit_code == 0
     assert "\x1b" not in result.output
     assert "\a" not in result.output  # no bell unless on a terminal
@@ -87,7 +100,9 @@ def test_plain_output_has_no_escape_sequences(
 
 def test_plain_output_shows_control_characters_from_a_catalogue_as_text(run: Run) -> None:
     home_catalogue(exercise_toml("odd-one", "Odd \\u001b[2J\\u001b[31mone"))
-    result = run("run", "--exercise", "odd-one", "--plain", "--speed", "1000", "--no-sound")
+    result = run(
+        "run", "--exercise", "odd-one", "--plain", "--speed", "1000", "--no-sound", "--screened"
+    )
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout
     assert "[31mone" in result.stdout
@@ -98,7 +113,9 @@ def test_voice_without_a_speech_program_gives_one_notice(
 ) -> None:
     monkeypatch.setattr(player.shutil, "which", lambda name: None)
     home_catalogue(exercise_toml("short-hold"))
-    result = run("run", "--exercise", "short-hold", "--plain", "--speed", "1000", "--voice")
+    result = run(
+        "run", "--exercise", "short-hold", "--plain", "--speed", "1000", "--voice", "--screened"
+    )
     assert result.exit_code == 0
     assert result.stderr == (
         "No speech program found (espeak-ng, spd-say or say); going on without voice.\n"
@@ -264,7 +281,7 @@ def test_a_broken_routine_file_is_refused(
     path = tmp_path / "broken.toml"
     if text is not None:
         path.write_text(text, encoding="utf-8")
-    result = run("run", path, "--plain", "--no-sound")
+    result = run("run", path, "--plain", "--no-sound", "--screened")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"Error: {path}")

@@ -8,6 +8,7 @@ them, so ``corecli --help`` starts as fast as a bare Typer app.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -30,9 +31,14 @@ from corecli.vocab import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import date
+
     from rich.console import Console
 
     from corecli.catalogue import Catalogue
+    from corecli.config import Config
+    from corecli.history import History, SessionLog
     from corecli.models import Routine
     from corecli.planner import PlanRequest
     from corecli.timeline import Segment
@@ -345,13 +351,18 @@ def plan(
     from corecli.planner import plan_routine
 
     catalogue = _catalogue(catalog)
-    request = _plan_request(phase, minutes, equipment, condition, level, include, exclude, seed)
+    with _history() as history:
+        guidance = _guidance(history, catalogue, phase, include)
+    request = _plan_request(
+        _config(), guidance, minutes, equipment, condition, level, include, exclude, seed
+    )
     request = replace(request, name=name)
     routine = plan_routine(catalogue, request, date.today())
     if output is not None:
         from corecli.routines import save_routine
 
         save_routine(routine, output, force=force)
+    _tell(guidance.lines)
     _print_routine(routine, catalogue, output_format)
     if output is not None:
         typer.echo(f"Saved to {output}. Look at it again with: corecli view {output}", err=True)
@@ -404,19 +415,67 @@ def run(
     exclude: ExcludeOption = None,
     seed: SeedOption = None,
     prep: Annotated[
-        int, typer.Option(min=0, max=120, metavar="S", help="Seconds to get ready at the start.")
-    ] = 5,
+        int | None,
+        typer.Option(
+            min=0,
+            max=120,
+            metavar="S",
+            show_default=False,
+            help="Seconds to get ready at the start (default: 5).",
+        ),
+    ] = None,
     transition: Annotated[
-        int,
-        typer.Option(min=0, max=120, metavar="S", help="Seconds to get into each position."),
-    ] = 10,
+        int | None,
+        typer.Option(
+            min=0,
+            max=120,
+            metavar="S",
+            show_default=False,
+            help="Seconds to get into each position (default: 10).",
+        ),
+    ] = None,
     sound: Annotated[
-        bool,
-        typer.Option("--sound/--no-sound", help="Bell at each change, beeps for the last 3 s."),
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--sound/--no-sound",
+            show_default=False,
+            help="Bell at each change, beeps for the last 3 s (default: on).",
+        ),
+    ] = None,
     voice: Annotated[
+        bool | None,
+        typer.Option(
+            "--voice/--no-voice",
+            show_default=False,
+            help="Speak names, sides and rests (espeak-ng, spd-say, say).",
+        ),
+    ] = None,
+    pain_before: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=10, metavar="N", show_default=False, help="Pain now, 0-10 (else asked)."
+        ),
+    ] = None,
+    pain_after: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=10,
+            metavar="N",
+            show_default=False,
+            help="Pain at the end, 0-10 (else asked).",
+        ),
+    ] = None,
+    no_check_in: Annotated[
         bool,
-        typer.Option("--voice", help="Speak names, sides and rests (espeak-ng, spd-say, say)."),
+        typer.Option("--no-check-in", help="Ask no pain questions; the session gets no light."),
+    ] = False,
+    screened: Annotated[
+        bool,
+        typer.Option(
+            "--screened",
+            help="I have read the safety screen (corecli screen --list) and none of it applies.",
+        ),
     ] = False,
     plain: Annotated[
         bool, typer.Option("--plain", help="One line per step, no full screen (for logs, readers).")
@@ -437,43 +496,74 @@ def run(
 
     Keys: space pause · n next · b back · s skip · x this hurts · q quit · ? help.
 
+    Without a routine or --phase, the phase comes from your history. Asks for pain
+    (0-10) before and after, and a weekly safety screen; the session is saved as it goes.
+
     Example: corecli run today.toml
     """
     from datetime import date
 
     from corecli.timeline import TimedItem, TimelineSettings, build_timeline
 
+    config = _config()
     catalogue = _catalogue(catalog)
-    planning = (phase, minutes, equipment, condition, level, include, exclude, seed)
+    planning = (minutes, equipment, condition, level, include, exclude, seed)
     if routine_file is not None or exercise is not None:
         if routine_file is not None and exercise is not None:
             raise UsageProblem("give a routine file or --exercise, not both")
-        if any(option is not None for option in planning):
+        if phase is not None or any(option is not None for option in planning):
             raise UsageProblem(
                 "planning options (--phase, --minutes …) make a new plan; they do not go with"
                 " a routine file or --exercise"
             )
-    settings = TimelineSettings(prep_s=prep, transition_s=transition)
-    if routine_file is not None:
-        from corecli.routines import load_routine
+    if no_check_in and (pain_before is not None or pain_after is not None):
+        raise UsageProblem("--no-check-in asks no pain questions; drop it or the pain options")
+    settings = TimelineSettings(
+        prep_s=config.prep if prep is None else prep,
+        transition_s=config.transition if transition is None else transition,
+    )
+    with _history_for_session() as (history, history_problem):
+        if routine_file is not None:
+            from corecli.routines import load_routine
 
-        routine = load_routine(routine_file, catalogue)
-    elif exercise is not None:
-        from corecli.planner import single_exercise_routine
+            routine = load_routine(routine_file, catalogue)
+        elif exercise is not None:
+            from corecli.planner import single_exercise_routine
 
-        routine = single_exercise_routine(catalogue.find(exercise), date.today())
-    else:
-        from dataclasses import replace
+            routine = single_exercise_routine(catalogue.find(exercise), date.today())
+        else:
+            from dataclasses import replace
 
-        from corecli.planner import plan_routine
+            from corecli.planner import plan_routine
 
-        request = replace(_plan_request(*planning), settings=settings)
-        routine = plan_routine(catalogue, request, date.today())
-    timeline = build_timeline([TimedItem(i.exercise, i) for i in routine.items], settings)
-    if dry_run:
-        _print_timeline(timeline, routine, catalogue)
-        return
-    _play(timeline, routine, catalogue, sound, voice, plain, self_paced, speed)
+            guidance = _guidance(history, catalogue, phase, include)
+            request = _plan_request(config, guidance, *planning)
+            request = replace(request, settings=settings)
+            routine = plan_routine(catalogue, request, date.today())
+            _tell(guidance.lines)
+        timeline = build_timeline([TimedItem(i.exercise, i) for i in routine.items], settings)
+        if dry_run:
+            _print_timeline(timeline, routine, catalogue)
+            return
+        _safety_screen(history, screened=screened)
+        check_in = not no_check_in
+        if pain_before is None and check_in:
+            pain_before = _ask_pain("now")
+        from corecli.history import SessionLog
+
+        log = SessionLog(history, history_problem)
+        _play(
+            timeline,
+            routine,
+            catalogue,
+            log,
+            _Checkin(pain_before, pain_after, asking=check_in),
+            sound=config.sound if sound is None else sound,
+            voice=config.voice if voice is None else voice,
+            plain=plain,
+            self_paced=self_paced,
+            speed=speed,
+        )
 
 
 def _print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalogue) -> None:
@@ -494,10 +584,22 @@ def _print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalo
     typer.echo(f"Total: {format_duration(total)} ({total} s)")
 
 
+@dataclass
+class _Checkin:
+    """The pain scores given as options, and whether to ask for the missing ones."""
+
+    before: int | None
+    after: int | None
+    asking: bool
+
+
 def _play(
     timeline: list[Segment],
     routine: Routine,
     catalogue: Catalogue,
+    log: SessionLog,
+    pain: _Checkin,
+    *,
     sound: bool,
     voice: bool,
     plain: bool,
@@ -505,9 +607,20 @@ def _play(
     speed: float,
 ) -> None:
     import sys
+    from datetime import datetime
 
     from corecli.keys import NoKeys, RawKeys, Terminated, sigterm_raises
-    from corecli.player import LiveScreen, PlainScreen, Script, Sound, play, summary_lines
+    from corecli.player import (
+        LiveScreen,
+        PlainScreen,
+        Script,
+        Sound,
+        play,
+        starting_record,
+        summary_lines,
+    )
+    from corecli.progress import LIGHT_ADVICE, traffic_light
+    from corecli.vocab import Ending
 
     script = Script.for_routine(routine, catalogue)
     interactive = sys.stdin.isatty()
@@ -520,6 +633,7 @@ def _play(
     bell_stream = sys.stdout if sound and full_screen else None
     notices = lambda text: typer.echo(text, err=True)  # noqa: E731
     chime = Sound(bell_stream, voice=voice, notice=notices)
+    log.begin(starting_record(timeline, script, datetime.now()), pain.before)
     exit_code = 0
     with contextlib.ExitStack() as stack:
         stack.enter_context(sigterm_raises())
@@ -531,16 +645,521 @@ def _play(
         )
         try:
             record = play(
-                timeline, script, screen, keys, sound=chime, speed=speed, self_paced=self_paced
+                timeline,
+                script,
+                screen,
+                keys,
+                sound=chime,
+                speed=speed,
+                self_paced=self_paced,
+                on_item=log.item,
             )
         except KeyboardInterrupt as error:
             record, exit_code = error.record, 130  # type: ignore[attr-defined]
         except Terminated as error:
             record, exit_code = error.record, 143  # type: ignore[attr-defined]
+    light = traffic_light(pain.before, pain.after)
+    log.end(record, pain.after, light)
     for line in summary_lines(record, script):
         console.print(literal(line))
+    asked = pain.asking and pain.after is None and record.ending in (Ending.finished, Ending.quit)
+    if asked and not exit_code:
+        after = _ask_pain("now, at the end")
+        light = traffic_light(pain.before, after)
+        log.pain_after(after, light)
+    if light is not None:
+        from rich.text import Text
+
+        from corecli.report import LIGHT_STYLE
+
+        console.print(Text(LIGHT_ADVICE[light], style=LIGHT_STYLE[light]))
+    if log.problem:
+        typer.echo(f"History not saved: {log.problem}", err=True)
     if exit_code:
         raise typer.Exit(exit_code)
+
+
+# --- History, check-ins and the safety screen -------------------------------------------
+
+
+def _config() -> Config:
+    from corecli.config import load_config
+    from corecli.home import corecli_home
+
+    return load_config(corecli_home())
+
+
+@contextlib.contextmanager
+def _history() -> Iterator[History]:
+    """The history for reading; an empty one if nothing was ever recorded."""
+    from corecli.history import History, history_path
+    from corecli.home import corecli_home
+
+    path = history_path(corecli_home())
+    history = History.open(path, read_only=not path.exists())
+    try:
+        yield history
+    finally:
+        history.close()
+
+
+@contextlib.contextmanager
+def _history_for_session() -> Iterator[tuple[History | None, str | None]]:
+    """The history a session writes to, or None and why when it cannot be written.
+
+    A damaged file stops the command (it needs a person's decision); a folder or
+    disk that cannot be written only means this session is not saved.
+    """
+    from corecli.history import History, HistoryProblem, history_path
+    from corecli.home import corecli_home
+
+    try:
+        history = History.open(history_path(corecli_home()))
+    except HistoryProblem as problem:
+        if problem.damaged:
+            raise
+        yield None, str(problem)
+        return
+    try:
+        yield history, None
+    finally:
+        history.close()
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the history says for the next plan, and the lines that explain it."""
+
+    phase: Phase
+    flagged: frozenset[str] = frozenset()
+    lines: list[str] = field(default_factory=list)
+
+
+def _guidance(
+    history: History | None, catalogue: Catalogue, phase: Phase | None, include: list[str] | None
+) -> Guidance:
+    from corecli.errors import visible
+
+    if history is None:
+        chosen = phase or Phase.acute
+        return Guidance(chosen, lines=[] if phase else ["Phase: acute (no history to go by)"])
+    lines = []
+    if phase is None:
+        from corecli.progress import PastSession, choose_phase
+
+        recent = history.sessions(limit=200)
+        decision = choose_phase(
+            [
+                PastSession(row.started.date(), row.phase, row.light, row.completed)
+                for row in reversed(recent)
+            ]
+        )
+        phase = decision.phase
+        lines.append(f"Phase: {decision.reason}")
+    flagged = []
+    for flag in history.flags():
+        if flag.exercise in catalogue and flag.exercise not in (include or ()):
+            flagged.append(flag.exercise)
+            lines.append(
+                f"Left out: {visible(flag.exercise)}, marked as hurting on"
+                f" {flag.since.day} {flag.since:%b} (corecli unflag {visible(flag.exercise)}"
+                " brings it back)"
+            )
+    return Guidance(phase, frozenset(flagged), lines)
+
+
+def _tell(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+
+
+@contextlib.contextmanager
+def _asking() -> Iterator[None]:
+    """Ctrl-C or end of input at a question cancels the command, exit 130."""
+    try:
+        yield
+    except (KeyboardInterrupt, EOFError):
+        typer.echo("\nCancelled.", err=True)
+        raise typer.Exit(130) from None
+
+
+def _ask_pain(when: str) -> int | None:
+    import sys
+
+    if not sys.stdin.isatty():
+        return None
+    from corecli.prompts import ask_pain
+
+    with _asking():
+        return ask_pain(when, say=typer.echo)
+
+
+def _safety_screen(history: History | None, *, screened: bool, always: bool = False) -> None:
+    """Ask the red-flag questions when due; stop with advice after any "yes"."""
+    import sys
+    from datetime import datetime
+
+    from corecli.history import HistoryProblem
+    from corecli.safety import advice_for, all_clear, screen_due
+
+    now = datetime.now()
+    if not always and not screen_due(history.last_screening() if history else None, now):
+        return
+    if screened:
+        answers = all_clear()
+    elif sys.stdin.isatty():
+        from corecli.prompts import ask_screen
+
+        with _asking():
+            answers = ask_screen(say=typer.echo)
+    else:
+        raise UsageProblem(
+            "the weekly safety screen needs answers and there is no terminal to ask them:"
+            " run corecli screen, or add --screened if you have read its questions"
+            " (corecli screen --list) and none apply"
+        )
+    if history is not None:
+        with contextlib.suppress(HistoryProblem):
+            history.add_screening(now, answers)
+    advice = advice_for(answers)
+    if advice is not None:
+        from rich.text import Text
+
+        _console().print(Text(advice, style="bold"))
+        raise typer.Exit(1)
+    if always:
+        typer.echo("None of these: you can exercise. corecli asks again in a week.")
+
+
+@app.command()
+def screen(
+    screened: Annotated[
+        bool,
+        typer.Option("--screened", help="I have read the questions and none of them applies."),
+    ] = False,
+    show_list: Annotated[
+        bool, typer.Option("--list", help="Print the questions and what each means, then stop.")
+    ] = False,
+) -> None:
+    """Answer the safety screen: signs that back pain needs a doctor before exercise.
+
+    corecli run asks it before the first session and then weekly. Any "yes" means
+    get medical advice first; the first three signs need emergency care.
+
+    Example: corecli screen
+    """
+    import sys
+
+    from corecli.safety import RED_FLAGS
+
+    if show_list or (not screened and not sys.stdin.isatty()):
+        for number, flag in enumerate(RED_FLAGS, 1):
+            urgent = "  (emergency care)" if flag.emergency else ""
+            typer.echo(f"{number}. {flag.question}{urgent}")
+        if show_list:
+            return
+    with _history_for_session() as (history, problem):
+        _safety_screen(history, screened=screened, always=True)
+    if problem:
+        typer.echo(f"Answers not saved: {problem}", err=True)
+
+
+@app.command()
+def checkin(
+    pain: Annotated[
+        int,
+        typer.Argument(
+            min=0, max=10, metavar="PAIN", help="Pain this morning, 0 (none) to 10 (worst)."
+        ),
+    ],
+) -> None:
+    """Record this morning's pain for your last session; it can turn its light red.
+
+    Example: corecli checkin 2
+    """
+    from corecli.progress import LIGHT_ADVICE, traffic_light
+
+    with _writable_history() as history:
+        latest = history.sessions(limit=1)
+        if not latest:
+            raise UsageProblem("there is no session to check in for yet; run one first")
+        session = latest[0]
+        light = traffic_light(session.pain_before, session.pain_after, pain)
+        history.check_in(pain, light)
+    replaced = (
+        f" (was {session.pain_next_day})"
+        if session.pain_next_day is not None and session.pain_next_day != pain
+        else ""
+    )
+    typer.echo(
+        f"Recorded pain {pain}{replaced} the morning after the session of"
+        f" {session.started:%a %d %b}."
+    )
+    if light is not None:
+        typer.echo(LIGHT_ADVICE[light])
+
+
+@app.command()
+def walk(
+    minutes: Annotated[
+        int, typer.Argument(min=1, max=600, metavar="MINUTES", help="How long you walked.")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE", show_default=False, help="Day of the walk, YYYY-MM-DD (default: today)."
+        ),
+    ] = None,
+) -> None:
+    """Log a walk. Walking is the sources' everyday exercise: build up to 150 minutes a week.
+
+    Example: corecli walk 20
+    """
+    from datetime import date, datetime
+
+    from corecli.progress import walking_goals, week_start
+
+    today = date.today()
+    day = _parse_day(on, "--on") if on is not None else today
+    if day > today:
+        raise UsageProblem(f"--on {day} is in the future")
+    moment = datetime.now() if day == today else datetime.combine(day, datetime.min.time())
+    with _writable_history() as history:
+        history.add_walk(moment, minutes)
+        by_week = history.walk_minutes_by_week()
+    week = week_start(day)
+    goal = walking_goals(by_week, day)[week]
+    typer.echo(
+        f"Logged a {minutes}-minute walk. Week of {week:%d %b}: {by_week.get(week, 0)}"
+        f" of {goal} minutes walked."
+    )
+
+
+@app.command()
+def unflag(
+    name: Annotated[
+        list[str], typer.Argument(help="Id, name or alias of the exercise.", show_default=False)
+    ],
+    catalog: CatalogOption = None,
+) -> None:
+    """Plan an exercise again that you marked with x ("this hurts") in a session.
+
+    Example: corecli unflag bird-dog
+    """
+    from corecli.errors import UnknownExercise, visible
+
+    query = " ".join(name)
+    try:
+        exercise_id = _catalogue(catalog).find(query).id
+    except UnknownExercise:
+        exercise_id = query  # flags of exercises no longer in the catalogue
+    with _writable_history() as history:
+        if not history.unflag(exercise_id):
+            flagged = ", ".join(flag.exercise for flag in history.flags()) or "none"
+            raise CorecliError(f"{visible(exercise_id)} is not flagged (flagged: {flagged})")
+    typer.echo(f"{visible(exercise_id)} will be planned again. Stop it if it hurts.")
+
+
+@contextlib.contextmanager
+def _writable_history() -> Iterator[History]:
+    from corecli.history import History, history_path
+    from corecli.home import corecli_home
+
+    history = History.open(history_path(corecli_home()))
+    try:
+        yield history
+    finally:
+        history.close()
+
+
+def _parse_day(text: str, option: str) -> date:
+    """``YYYY-MM-DD``, or ``Nd`` / ``Nw`` for that many days or weeks ago."""
+    from datetime import date, timedelta
+
+    text = text.strip().lower()
+    units = {"d": 1, "w": 7}
+    if len(text) > 1 and text[-1] in units and text[:-1].isdigit() and int(text[:-1]) < 100_000:
+        return date.today() - timedelta(days=int(text[:-1]) * units[text[-1]])
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageProblem(
+            f"{option} takes a date such as 2026-11-01, or 30d / 4w for days or weeks ago,"
+            f" not {text!r}"
+        ) from None
+
+
+class HistoryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def history(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            show_default=False,
+            help="From this day on: YYYY-MM-DD, or 30d / 4w ago.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            show_default=False,
+            help="At most N sessions, newest first (default for a table: 20).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        HistoryFormat,
+        typer.Option(
+            "--format",
+            **_choice_help("FORMAT", HistoryFormat, "How to print (default: table)"),
+        ),
+    ] = HistoryFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Same as --format csv.")] = False,
+) -> None:
+    """List past sessions: date, routine, phase, time, exercises done, pain, light.
+
+    Example: corecli history --since 30d --csv > sessions.csv
+    """
+    if as_json and as_csv:
+        raise UsageProblem("choose --json or --csv, not both")
+    output_format = (
+        HistoryFormat.json if as_json else HistoryFormat.csv if as_csv else output_format
+    )
+    day = _parse_day(since, "--since") if since is not None else None
+    table = output_format is HistoryFormat.table
+    shown = limit if limit is not None else (20 if table and day is None else None)
+    with _history() as store:
+        rows = store.sessions(since=day, limit=shown)
+        total = store.session_count() if table else 0
+    if output_format is HistoryFormat.json:
+        import json
+
+        from corecli.report import session_record
+
+        typer.echo(json.dumps([session_record(row) for row in rows], indent=2))
+        return
+    if output_format is HistoryFormat.csv:
+        from corecli.report import sessions_csv
+
+        typer.echo(sessions_csv(rows), nl=False)
+        return
+    if not rows:
+        typer.echo(
+            "No sessions yet. Start one with: corecli run"
+            if not total
+            else "No sessions in that time."
+        )
+        return
+    from corecli.report import history_table
+
+    console = _console()
+    console.print(history_table(rows))
+    footer = f"{len(rows)} of {total} sessions"
+    if len(rows) < total and limit is None and day is None:
+        footer += " · more with --limit N or --since DATE"
+    console.print(footer, style="dim")
+
+
+@app.command()
+def stats() -> None:
+    """Your streak, sessions per week, pain trend, walking against the goal, and trouble spots.
+
+    Example: corecli stats
+    """
+    from datetime import date
+
+    from corecli.progress import streak, walking_goals, weeks_back
+    from corecli.report import Stats, stats_view
+    from corecli.vocab import Outcome
+
+    today = date.today()
+    weeks = weeks_back(today, 8)
+    with _history() as store:
+        walked = store.walk_minutes_by_week()
+        goals = walking_goals(walked, today)
+        figures = Stats(
+            today=today,
+            sessions=store.session_count(),
+            streak_days=streak(store.session_days(), today),
+            per_week=store.sessions_by_week(weeks),
+            pain_after=[
+                row.pain_after
+                for row in reversed(store.sessions(limit=40))
+                if row.pain_after is not None
+            ],
+            walking={w: (walked.get(w, 0), goals.get(w, goals[max(goals)])) for w in weeks},
+            skipped=store.outcome_counts(Outcome.skipped),
+            hurt=store.outcome_counts(Outcome.hurt),
+            flagged=[flag.exercise for flag in store.flags()],
+        )
+    names = {}
+    with contextlib.suppress(CorecliError):
+        names = {e.id: e.name for e in _catalogue(None)}
+    _console().print(stats_view(figures, names))
+
+
+config_app = typer.Typer(
+    cls=CorecliGroup,
+    help="Show or change your defaults (config.toml); command-line options override them.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Show every setting, its value and where it comes from.
+
+    Example: corecli config show
+    """
+    from corecli.config import config_path, describe_settings
+    from corecli.home import corecli_home
+
+    for setting in describe_settings(_config()):
+        typer.echo(f"{setting.key:<11} {setting.value:<24} ({setting.source})")
+    typer.echo(f"File: {config_path(corecli_home())}")
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="prep, transition, sound, voice, equipment, …")],
+    value: Annotated[str, typer.Argument(help="The new value, e.g. 20, true, mat,strap, disc.")],
+) -> None:
+    """Change one setting.
+
+    Example: corecli config set equipment mat,strap
+    """
+    from corecli.config import check_key, describe_settings, set_value
+    from corecli.home import corecli_home
+
+    config = set_value(corecli_home(), key, value)
+    shown = next(s for s in describe_settings(config) if s.key == check_key(key))
+    typer.echo(f"{shown.key} = {shown.value}")
+
+
+@config_app.command("unset")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="The setting to return to its default.")],
+) -> None:
+    """Return one setting to its built-in default.
+
+    Example: corecli config unset minutes
+    """
+    from corecli.config import check_key, describe_settings, unset_value
+    from corecli.home import corecli_home
+
+    config = unset_value(corecli_home(), key)
+    shown = next(s for s in describe_settings(config) if s.key == check_key(key))
+    typer.echo(f"{shown.key} = {shown.value} ({shown.source})")
 
 
 class SchemaName(StrEnum):
@@ -565,7 +1184,8 @@ def schema(
 
 
 def _plan_request(
-    phase: Phase | None,
+    config: Config,
+    guidance: Guidance,
     minutes: int | None,
     equipment: list[EquipmentChoice] | None,
     condition: PlanCondition | None,
@@ -574,16 +1194,24 @@ def _plan_request(
     exclude: list[str] | None,
     seed: int | None,
 ) -> PlanRequest:
+    """Options first, then config.toml, then the planner's defaults."""
     from corecli.planner import PlanRequest
 
+    if equipment is not None:
+        have = _equipment(equipment)
+    elif config.equipment is not None:
+        have = set(config.equipment)
+    else:
+        have = {Equipment.mat}
     return PlanRequest(
-        phase=phase or Phase.acute,
-        minutes=minutes,
-        equipment=frozenset({Equipment.mat} if equipment is None else _equipment(equipment)),
-        condition=condition or PlanCondition.general,
-        max_level=level,
+        phase=guidance.phase,
+        minutes=config.minutes if minutes is None else minutes,
+        equipment=frozenset(have),
+        condition=condition or config.condition or PlanCondition.general,
+        max_level=level or config.level,
         include=tuple(include or ()),
         exclude=tuple(exclude or ()),
+        flagged=guidance.flagged,
         seed=seed,
     )
 

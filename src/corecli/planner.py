@@ -55,6 +55,7 @@ class PlanRequest:
     max_level: Level | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    flagged: frozenset[str] = frozenset()  # marked "this hurts" in a session; left out
     seed: int | None = None  # None: derived from the date
     name: str | None = None
     settings: TimelineSettings = field(default_factory=TimelineSettings)
@@ -129,6 +130,12 @@ def _exclude_check(exercise: Exercise, request: PlanRequest) -> str | None:
     return "you excluded it" if exercise.id in request.exclude else None
 
 
+def _flag_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    if exercise.id in request.flagged:
+        return f"you marked it as hurting; corecli unflag {exercise.id} brings it back"
+    return None
+
+
 CHECKS = (
     Check("the catalogue", _kind_check),
     Check("--phase", _phase_check),
@@ -136,6 +143,7 @@ CHECKS = (
     Check("--level", _level_check),
     Check("--condition", _condition_check),
     Check("--exclude", _exclude_check),
+    Check("your 'this hurts' flags", _flag_check),
 )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from corecli.errors import visible
 from corecli.keys import KeySource, Terminated
 from corecli.models import ItemRecord, SessionRecord
-from corecli.session import Command, Session
+from corecli.session import Command, ItemProgress, Session
 from corecli.timeline import Segment, SegmentKind
 from corecli.units import format_duration
 from corecli.vocab import Ending, Phase, PlanCondition
@@ -190,11 +190,15 @@ def play(
     wall: Callable[[], datetime] = datetime.now,
     speed: float = 1.0,
     self_paced: bool = False,
+    on_item: Callable[[int, ItemRecord], None] | None = None,
 ) -> SessionRecord:
     """Run a session to its end (or until stopped) and return its record.
 
-    KeyboardInterrupt and :class:`Terminated` end the session as partial and are
-    re-raised after the record is built, attached as ``error.record``.
+    ``on_item(position, record)`` hears of each exercise whose outcome changes
+    (done, skipped, hurt, or back to not reached), as soon as it does, so the
+    history can commit it. KeyboardInterrupt and :class:`Terminated` end the
+    session as partial and are re-raised after the record is built, attached as
+    ``error.record``.
     """
     if speed <= 0:
         raise ValueError("speed must be positive")
@@ -206,6 +210,14 @@ def play(
     session = Session.start(timeline, now(), self_paced=self_paced)
     help_shown = False
     beeped: tuple[int, int] | None = None
+    reported = [progress.outcome for progress in session.items]
+
+    def report() -> None:
+        for position, progress in enumerate(session.items):
+            if on_item is not None and progress.outcome is not reported[position]:
+                reported[position] = progress.outcome
+                on_item(position, _item_record(progress))
+
     try:
         _announce(session.segment, session, script, screen, sound, now())
         while not session.finished:
@@ -214,6 +226,7 @@ def play(
             for segment in session.advance(current):
                 _announce(segment, session, script, screen, sound, entered_at)
                 entered_at += segment.duration_s
+            report()
             if session.finished:
                 break
             screen.show(session, current, help_shown=help_shown)
@@ -230,6 +243,7 @@ def play(
                 pressed = now()
                 for segment in session.command(command, pressed):
                     _announce(segment, session, script, screen, sound, pressed)
+                report()
     except KeyboardInterrupt as error:
         session.stop(now(), Ending.interrupted)
         error.record = _record(session, script, started, wall())  # type: ignore[attr-defined]
@@ -271,16 +285,24 @@ def _countdown_beep(
     return last
 
 
+def starting_record(
+    timeline: Sequence[Segment], script: Script, started: datetime
+) -> SessionRecord:
+    """The record of a session about to start: every exercise not reached yet."""
+    return _record(Session.start(timeline, 0.0), script, started, started)
+
+
+def _item_record(progress: ItemProgress) -> ItemRecord:
+    return ItemRecord(
+        exercise=progress.exercise,
+        outcome=progress.outcome,
+        planned_s=progress.planned_s,
+        active_s=round(progress.active_s, 3),
+    )
+
+
 def _record(session: Session, script: Script, started: datetime, ended: datetime) -> SessionRecord:
-    items = [
-        ItemRecord(
-            exercise=progress.exercise,
-            outcome=progress.outcome,
-            planned_s=progress.planned_s,
-            active_s=round(progress.active_s, 3),
-        )
-        for progress in session.items
-    ]
+    items = [_item_record(progress) for progress in session.items]
     return SessionRecord(
         routine=script.routine,
         phase=script.phase,

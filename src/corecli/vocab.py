@@ -114,3 +114,11 @@ class Ending(StrEnum):
     quit = "quit"
     interrupted = "interrupted"  # Ctrl-C
     terminated = "terminated"  # SIGTERM
+
+
+class Light(StrEnum):
+    """How a session went by the pain-monitoring model: go on, hold, or back off."""
+
+    green = "green"
+    amber = "amber"
+    red = "red"

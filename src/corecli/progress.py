@@ -1,0 +1,181 @@
+"""Reading a person's history: traffic lights, the phase to plan for, walking goals.
+
+Pure functions of what was recorded and today's date; ``history.py`` stores
+the records and the CLI renders these answers. The rules come from the
+sources' pain-monitoring advice: some pain during exercise is acceptable if it
+stays mild and settles by the next morning; more than that means back off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from corecli.vocab import Light, Phase
+
+GREEN_RUN = 3  # green sessions in a row that move a person on to the next phase
+GREEN_GAP_DAYS = 2  # ... each at least this many days after the one counted before it
+WALK_GOAL_START = 50  # minutes a week in the first week: five walks of 10 minutes
+WALK_GOAL_STEP = 25  # added after each week the goal is met (five walks, 5 minutes longer)
+WALK_GOAL_MAX = 150  # five walks of 30 minutes
+PHASES = (Phase.acute, Phase.recovery, Phase.maintenance)
+
+LIGHT_ADVICE = {
+    Light.green: "Green: pain stayed low. Carry on as planned.",
+    Light.amber: "Amber: pain rose a little. Repeat this level before doing more.",
+    Light.red: "Red: pain rose too much. Go back to easier exercises, and if it does not "
+    "settle within a day or two, see a doctor or physiotherapist.",
+}
+
+
+def traffic_light(
+    before: int | None, after: int | None, next_morning: int | None = None
+) -> Light | None:
+    """The light for a session's pain scores (0-10), or None without an "after" score.
+
+    Red: after is above 5, rose by 3 or more, or the next morning is worse than
+    before the session. Amber: after is 4-5 or rose by 2. Green otherwise (after
+    at most 3 and at most one point above before).
+    """
+    if after is None:
+        return None
+    rise = after - before if before is not None else 0
+    if (
+        after > 5
+        or rise >= 3
+        or (next_morning is not None and before is not None and next_morning > before)
+    ):
+        return Light.red
+    if after >= 4 or rise >= 2:
+        return Light.amber
+    return Light.green
+
+
+@dataclass(frozen=True)
+class PastSession:
+    """What the phase rules need to know about one recorded session."""
+
+    day: date
+    phase: Phase
+    light: Light | None
+    completed: bool
+
+
+@dataclass(frozen=True)
+class PhaseDecision:
+    """The phase to plan for, and one line saying why."""
+
+    phase: Phase
+    reason: str
+    changed: bool = False  # a step up or back from the last session's phase
+
+
+def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
+    """The phase for the next plan, from sessions oldest first.
+
+    Start in acute. After a red session, one phase back. After three green
+    completed sessions in a row in the current phase, each at least two days
+    after the last one counted, one phase on. Otherwise stay. Sessions without a
+    light (no check-in) neither count nor break a run.
+    """
+    judged = [s for s in sessions if s.light is not None]
+    if not sessions:
+        return PhaseDecision(Phase.acute, "acute: no sessions yet, so the gentle start")
+    current = sessions[-1].phase
+    if not judged:
+        return PhaseDecision(current, f"{current}: as last time (no pain check-ins yet)")
+    last = judged[-1]
+    if last.light is Light.red:
+        # One step below where the person is now, whatever phase the red session was in.
+        back = _step(current, -1)
+        if back is current:
+            return PhaseDecision(
+                back, f"{back}: a red session on {_day(last.day)}, so gentle work only"
+            )
+        return PhaseDecision(
+            back, f"{back}: stepped back after a red session on {_day(last.day)}", True
+        )
+    counted = _green_run(judged, current)
+    if len(counted) >= GREEN_RUN:
+        ahead = _step(current, +1)
+        since = _day(counted[0].day)
+        if ahead is current:
+            return PhaseDecision(current, f"{current}: the full programme, green since {since}")
+        return PhaseDecision(
+            ahead, f"{ahead}: three green sessions in {current} since {since}", True
+        )
+    if last.light is Light.amber and last.phase is current:
+        return PhaseDecision(
+            current, f"{current}: staying after an amber session on {_day(last.day)}"
+        )
+    return PhaseDecision(
+        current,
+        f"{current}: {len(counted)} of {GREEN_RUN} green sessions, at least"
+        f" {GREEN_GAP_DAYS} days apart, before moving on",
+    )
+
+
+def _green_run(judged: Sequence[PastSession], phase: Phase) -> list[PastSession]:
+    """The latest unbroken run of green sessions in ``phase`` that count, oldest first."""
+    run: list[PastSession] = []
+    for session in reversed(judged):
+        if session.phase is not phase or session.light is not Light.green:
+            break
+        run.append(session)
+    counted: list[PastSession] = []
+    for session in reversed(run):
+        if not session.completed:
+            continue
+        if not counted or (session.day - counted[-1].day).days >= GREEN_GAP_DAYS:
+            counted.append(session)
+    return counted
+
+
+def _step(phase: Phase, by: int) -> Phase:
+    index = min(max(PHASES.index(phase) + by, 0), len(PHASES) - 1)
+    return PHASES[index]
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_back(today: date, count: int) -> list[date]:
+    """The Mondays of the last ``count`` weeks, oldest first, this week last."""
+    this_week = week_start(today)
+    return [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def walking_goals(minutes_by_week: dict[date, int], today: date) -> dict[date, int]:
+    """Each week's walking goal, from the first week with a walk up to this week.
+
+    The goal starts at 50 minutes and grows by 25 after each week that met it,
+    up to 150 (five walks of 30 minutes); a week short of its goal keeps it.
+    """
+    if not minutes_by_week:
+        return {week_start(today): WALK_GOAL_START}
+    goals: dict[date, int] = {}
+    week, goal = min(minutes_by_week), WALK_GOAL_START
+    while week <= week_start(today):
+        goals[week] = goal
+        if minutes_by_week.get(week, 0) >= goal:
+            goal = min(goal + WALK_GOAL_STEP, WALK_GOAL_MAX)
+        week += timedelta(weeks=1)
+    return goals
+
+
+def streak(days: Iterable[date], today: date) -> int:
+    """Days in a row with a session, ending today (or yesterday, if none yet today)."""
+    done = set(days)
+    day = today if today in done else today - timedelta(days=1)
+    count = 0
+    while day in done:
+        count += 1
+        day -= timedelta(days=1)
+    return count

@@ -523,15 +523,7 @@ def run(
         transition_s=config.transition if transition is None else transition,
     )
     with _history_for_session() as (history, history_problem):
-        if routine_file is not None:
-            from corecli.routines import load_routine
-
-            routine = load_routine(routine_file, catalogue)
-        elif exercise is not None:
-            from corecli.planner import single_exercise_routine
-
-            routine = single_exercise_routine(catalogue.find(exercise), date.today())
-        else:
+        if routine_file is None and exercise is None:
             from dataclasses import replace
 
             from corecli.planner import plan_routine
@@ -541,6 +533,17 @@ def run(
             request = replace(request, settings=settings)
             routine = plan_routine(catalogue, request, date.today())
             _tell(guidance.lines)
+        else:
+            if routine_file is not None:
+                from corecli.routines import load_routine
+
+                routine = load_routine(routine_file, catalogue)
+            else:
+                from corecli.planner import single_exercise_routine
+
+                routine = single_exercise_routine(catalogue.find(exercise or ""), date.today())
+            if history is not None:
+                _warn_flagged(history, routine)
         timeline = build_timeline([TimedItem(i.exercise, i) for i in routine.items], settings)
         if dry_run:
             _print_timeline(timeline, routine, catalogue)
@@ -766,6 +769,20 @@ def _guidance(
                 " brings it back)"
             )
     return Guidance(phase, frozenset(flagged), lines)
+
+
+def _warn_flagged(history: History, routine: Routine) -> None:
+    """A routine chosen by hand may hold exercises the person said hurt: remind them."""
+    from corecli.errors import visible
+
+    planned = {item.exercise for item in routine.items}
+    for flag in history.flags():
+        if flag.exercise in planned:
+            typer.echo(
+                f"Note: you marked {visible(flag.exercise)} as hurting on {flag.since.day}"
+                f" {flag.since:%b}. Stop it if it hurts again.",
+                err=True,
+            )
 
 
 def _tell(lines: list[str]) -> None:
@@ -1076,7 +1093,7 @@ def stats() -> None:
     """
     from datetime import date
 
-    from corecli.progress import streak, walking_goals, weeks_back
+    from corecli.progress import WALK_GOAL_START, streak, walking_goals, weeks_back
     from corecli.report import Stats, stats_view
     from corecli.vocab import Outcome
 
@@ -1095,7 +1112,7 @@ def stats() -> None:
                 for row in reversed(store.sessions(limit=40))
                 if row.pain_after is not None
             ],
-            walking={w: (walked.get(w, 0), goals.get(w, goals[max(goals)])) for w in weeks},
+            walking={w: (walked.get(w, 0), goals.get(w, WALK_GOAL_START)) for w in weeks},
             skipped=store.outcome_counts(Outcome.skipped),
             hurt=store.outcome_counts(Outcome.hurt),
             flagged=[flag.exercise for flag in store.flags()],

@@ -87,7 +87,11 @@ def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
         return PhaseDecision(current, f"{current}: as last time (no pain check-ins yet)")
     last = judged[-1]
     if last.light is Light.red:
-        # One step below where the person is now, whatever phase the red session was in.
+        if PHASES.index(current) < PHASES.index(last.phase):
+            # Already below the red session's phase: that red has been acted on.
+            return PhaseDecision(
+                current, f"{current}: stepped back after a red session on {_day(last.day)}"
+            )
         back = _step(current, -1)
         if back is current:
             return PhaseDecision(
@@ -158,13 +162,17 @@ def walking_goals(minutes_by_week: dict[date, int], today: date) -> dict[date, i
     The goal starts at 50 minutes and grows by 25 after each week that met it,
     up to 150 (five walks of 30 minutes); a week short of its goal keeps it.
     """
-    if not minutes_by_week:
-        return {week_start(today): WALK_GOAL_START}
+    this_week = week_start(today)
+    if not minutes_by_week or week_start(min(minutes_by_week)) > this_week:
+        return {this_week: WALK_GOAL_START}
     goals: dict[date, int] = {}
-    week, goal = min(minutes_by_week), WALK_GOAL_START
-    while week <= week_start(today):
+    weekly: dict[date, int] = {}
+    for day, minutes in minutes_by_week.items():
+        weekly[week_start(day)] = weekly.get(week_start(day), 0) + minutes
+    week, goal = min(weekly), WALK_GOAL_START
+    while week <= this_week:
         goals[week] = goal
-        if minutes_by_week.get(week, 0) >= goal:
+        if weekly.get(week, 0) >= goal:
             goal = min(goal + WALK_GOAL_STEP, WALK_GOAL_MAX)
         week += timedelta(weeks=1)
     return goals

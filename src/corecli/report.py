@@ -118,7 +118,7 @@ def history_table(rows: Sequence[SessionRow]) -> Table:
             f"{row.started:%a %d %b %Y %H:%M}",
             Text(visible(row.routine)),
             row.phase.value,
-            format_duration(round(row.total_s)),
+            format_duration(round(row.total_s)) if row.ending else "–",
             completion_text(row),
             pain_text(row),
             light_text(row.light),

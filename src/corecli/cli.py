@@ -675,7 +675,7 @@ def _play(
 
         from corecli.report import LIGHT_STYLE
 
-        console.print(Text(LIGHT_ADVICE[light], style=LIGHT_STYLE[light]))
+        console.print(Text(LIGHT_ADVICE[light], style=LIGHT_STYLE[light]), soft_wrap=plain)
     if log.problem:
         typer.echo(f"History not saved: {log.problem}", err=True)
     if exit_code:
@@ -832,8 +832,12 @@ def _safety_screen(history: History | None, *, screened: bool, always: bool = Fa
     else:
         raise UsageProblem(
             "the weekly safety screen needs answers and there is no terminal to ask them:"
-            " run corecli screen, or add --screened if you have read its questions"
-            " (corecli screen --list) and none apply"
+            + (
+                " add --screened if you have read the questions above and none apply"
+                if always
+                else " run corecli screen, or add --screened if you have read its questions"
+                " (corecli screen --list) and none apply"
+            )
         )
     if history is not None:
         with contextlib.suppress(HistoryProblem):
@@ -1066,7 +1070,7 @@ def history(
     if output_format is HistoryFormat.csv:
         from corecli.report import sessions_csv
 
-        typer.echo(sessions_csv(rows), nl=False)
+        _write_bytes(sessions_csv(rows).encode())
         return
     if not rows:
         typer.echo(
@@ -1141,8 +1145,10 @@ def config_show() -> None:
     from corecli.config import config_path, describe_settings
     from corecli.home import corecli_home
 
-    for setting in describe_settings(_config()):
-        typer.echo(f"{setting.key:<11} {setting.value:<24} ({setting.source})")
+    settings = describe_settings(_config())
+    width = max(len(setting.value) for setting in settings)
+    for setting in settings:
+        typer.echo(f"{setting.key:<11} {setting.value:<{width}}  ({setting.source})")
     typer.echo(f"File: {config_path(corecli_home())}")
 
 
@@ -1176,7 +1182,7 @@ def config_unset(
 
     config = unset_value(corecli_home(), key)
     shown = next(s for s in describe_settings(config) if s.key == check_key(key))
-    typer.echo(f"{shown.key} = {shown.value} ({shown.source})")
+    typer.echo(f"{shown.key} is back to its default: {shown.value}")
 
 
 class SchemaName(StrEnum):

@@ -12,15 +12,18 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corecli.errors import CorecliError, visible
-from corecli.models import ItemRecord, SessionRecord
 from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
+
+if TYPE_CHECKING:
+    from corecli.models import ItemRecord, SessionRecord
 
 FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
@@ -225,7 +228,11 @@ class History:
         try:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = ON")
-            version = history._version()
+            # One statement, one snapshot: another process may be creating the file now.
+            version, tables = connection.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version),"
+                " (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
             if version > SCHEMA_VERSION:
                 raise HistoryProblem(
                     f"{visible(str(path))} was written by a newer corecli (history format"
@@ -233,10 +240,7 @@ class History:
                     " the file has not been changed.",
                     damaged=True,
                 )
-            if (
-                version == 0
-                and connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            ):
+            if version == 0 and tables:
                 raise HistoryProblem(
                     f"{visible(str(path))} is an SQLite database, but not a corecli history."
                     " corecli has left it as it is: move it aside or set CORECLI_HOME to"
@@ -245,8 +249,7 @@ class History:
                 )
             if not read_only:
                 # Set once; a file that is already WAL can then be read from read-only media.
-                if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    connection.execute("PRAGMA journal_mode = WAL")
+                history._use_wal()
                 history._migrate()
             elif version < SCHEMA_VERSION:
                 raise HistoryProblem(
@@ -275,6 +278,18 @@ class History:
     def _version(self) -> int:
         row = self._db.execute("PRAGMA user_version").fetchone()
         return int(row[0])
+
+    def _use_wal(self) -> None:
+        """Switch to WAL once; the busy timeout does not cover this, so wait by hand."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                busy = str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _migrate(self) -> None:
         if self._version() >= SCHEMA_VERSION:

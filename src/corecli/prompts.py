@@ -22,7 +22,7 @@ def ask_pain(when: str, read: Read = input, say: Say = print) -> int | None:
         answer = read(f"Pain {when}, 0-10 (0 none, 10 worst; Enter to skip): ").strip()
         if not answer:
             return None
-        if answer.isdigit() and int(answer) <= 10:
+        if answer.isascii() and answer.isdigit() and int(answer) <= 10:
             return int(answer)
         say(f"Please type a whole number from 0 to 10, not {answer!r}.")
 

@@ -73,10 +73,12 @@ def session_record(row: SessionRow) -> dict[str, object]:
 
 
 def sessions_csv(rows: Sequence[SessionRow]) -> str:
+    """CSV of the sessions; control characters in names are written out (``\\x1b``)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(session_record(row) for row in rows)
+    for row in rows:
+        writer.writerow(session_record(row) | {"routine": visible(row.routine)})
     return out.getvalue()
 
 

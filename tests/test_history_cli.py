@@ -1,0 +1,907 @@
+"""Keeping track, as a person types it: pain check-ins and lights, the safety screen,
+the phase and flags the history gives the next plan, walks, history, stats, settings,
+and a history file that is damaged or cannot be written.
+
+Sessions are either run through the CLI (stdin is not a terminal under CliRunner, so
+nothing is asked: pain comes from --pain-before / --pain-after) or written straight
+into the history with the History API, as an earlier run would have.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from corecli import prompts
+from corecli.errors import visible
+from corecli.history import History, HistoryProblem, history_path
+from corecli.models import ItemRecord, SessionRecord
+from corecli.progress import LIGHT_ADVICE, week_start
+from corecli.report import FIELDS
+from corecli.safety import DOCTOR_ADVICE, EMERGENCY_ADVICE, RED_FLAGS, advice_for, all_clear
+from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
+from tests.conftest import Run
+
+# A session that plays in a fraction of a second and prints one line per step.
+FAST = ("--plain", "--speed", "1000", "--no-sound", "--prep", "0", "--transition", "0")
+PIRIFORMIS = ("run", "--exercise", "piriformis-stretch", *FAST)
+SCREEN_ERROR = (
+    "Error: the weekly safety screen needs answers and there is no terminal to ask them:"
+    " run corecli screen, or add --screened if you have read its questions"
+    " (corecli screen --list) and none apply\n"
+)
+SCREEN_COMMAND_ERROR = (
+    "Error: the weekly safety screen needs answers and there is no terminal to ask them:"
+    " add --screened if you have read the questions above and none apply\n"
+)
+MARCH = datetime(2026, 3, 1, 8, 0)  # phase rules look at the days between sessions, not today
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(isolated: Path) -> Iterator[History]:
+    """The history the CLI reads, open for writing sessions as an earlier run would."""
+    with History.open(history_path(isolated)) as history:
+        yield history
+
+
+def add_session(
+    history: History,
+    started: datetime,
+    *,
+    phase: Phase = Phase.acute,
+    light: Light | None = Light.green,
+    ending: Ending = Ending.finished,
+    outcomes: dict[str, Outcome] | None = None,
+    routine: str = "Gentle stretches",
+    pain_before: int | None = 2,
+    pain_after: int | None = 3,
+) -> int:
+    """One session, begun and ended, with an item per exercise in ``outcomes``."""
+    outcomes = outcomes or {"pelvic-tilt": Outcome.done}
+    planned = [
+        ItemRecord(exercise=exercise, outcome=Outcome.not_reached, planned_s=60, active_s=0)
+        for exercise in outcomes
+    ]
+    session_id = history.begin_session(
+        started=started,
+        routine=routine,
+        phase=phase,
+        condition=PlanCondition.general,
+        planned_s=60 * len(planned),
+        items=planned,
+        pain_before=pain_before,
+    )
+    ended = started + timedelta(minutes=len(planned))
+    items = [
+        ItemRecord(
+            exercise=exercise,
+            outcome=outcome,
+            planned_s=60,
+            active_s=60.0 if outcome is Outcome.done else 0.0,
+        )
+        for exercise, outcome in outcomes.items()
+    ]
+    history.end_session(
+        session_id,
+        SessionRecord(
+            routine=routine,
+            phase=phase,
+            condition=PlanCondition.general,
+            started=started,
+            ended=ended,
+            ending=ending,
+            planned_s=60 * len(items),
+            active_s=sum(item.active_s for item in items),
+            paused_s=0,
+            total_s=(ended - started).total_seconds(),
+            items=items,
+        ),
+        pain_after=pain_after,
+        light=light,
+    )
+    return session_id
+
+
+def recorded(run: Run) -> list[dict[str, object]]:
+    result = run("history", "--json")
+    assert result.exit_code == 0, result.output
+    sessions: list[dict[str, object]] = json.loads(result.stdout)
+    return sessions
+
+
+def one_error(result: Result, exit_code: int) -> str:
+    """The single ``Error:`` line of a refused command (no traceback, nothing else)."""
+    assert result.exit_code == exit_code, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), lines[0]
+    return lines[0]
+
+
+def advice(result: Result) -> str:
+    """The light's advice after a session's summary (Rich wraps it at the width)."""
+    lines = result.stdout.splitlines()
+    start = max(i for i, line in enumerate(lines) if line.startswith("Active time "))
+    return " ".join(lines[start + 1 :])
+
+
+def planned_ids(result: Result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return [item["exercise"] for item in json.loads(result.stdout)["items"]]
+
+
+def table_rows(result: Result) -> list[list[str]]:
+    """The data rows of ``corecli history``: the lines between the header and the footer."""
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["date", "routine", "phase", "time", "done", "pain", "light"]
+    return [line.split() for line in lines[1:-1]]
+
+
+# --- Pain check-ins and the traffic light -----------------------------------------------
+
+
+def test_a_session_with_pain_scores_gets_a_green_light(run: Run) -> None:
+    result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[-4:] == [
+        "Session complete.",
+        "Done 1 of 1 exercises · skipped 0 · marked as hurting 0",
+        "Active time 1 min 20 s · total time 1 min 35 s",
+        "Green: pain stayed low. Carry on as planned.",
+    ]
+    (session,) = recorded(run)
+    assert session["ending"] == "finished"
+    assert session["done"] == session["items"] == 1
+    assert (session["pain_before"], session["pain_after"]) == (2, 3)
+    assert session["pain_next_day"] is None
+    assert session["light"] == "green"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "light"),
+    [
+        (2, 3, Light.green),  # at most 3, at most one point up
+        (2, 4, Light.amber),  # 4-5 after
+        (3, 5, Light.amber),  # two points up
+        (1, 4, Light.red),  # three points up
+        (2, 6, Light.red),  # above 5
+    ],
+)
+def test_the_light_follows_the_pain_before_and_after(
+    run: Run, before: int, after: int, light: Light
+) -> None:
+    result = run(
+        *PIRIFORMIS, "--screened", "--pain-before", str(before), "--pain-after", str(after)
+    )
+    assert result.exit_code == 0, result.output
+    assert advice(result) == LIGHT_ADVICE[light]
+    assert [s["light"] for s in recorded(run)] == [light.value]
+    (row,) = table_rows(run("history"))
+    assert row[-4:] == [str(before), "→", str(after), light.value]
+
+
+@pytest.mark.parametrize(
+    "pain", [("--pain-before", "3"), ("--pain-after", "3")], ids=["before", "after"]
+)
+def test_no_check_in_with_a_pain_score_is_a_usage_error(run: Run, pain: tuple[str, str]) -> None:
+    result = run(*PIRIFORMIS, "--screened", "--no-check-in", *pain)
+    line = one_error(result, 2)
+    assert line == "Error: --no-check-in asks no pain questions; drop it or the pain options"
+    assert result.stdout == ""
+    assert recorded(run) == []
+
+
+@pytest.mark.parametrize("options", [(), ("--no-check-in",)], ids=["no-terminal", "no-check-in"])
+def test_without_pain_scores_nothing_is_asked_and_there_is_no_light(
+    run: Run, options: tuple[str, ...]
+) -> None:
+    result = run(*PIRIFORMIS, "--screened", *options)
+    assert result.exit_code == 0, result.output
+    assert "Pain" not in result.output
+    assert result.stdout.splitlines()[-1].startswith("Active time ")
+    assert not any(advice in result.stdout for advice in LIGHT_ADVICE.values())
+    (session,) = recorded(run)
+    assert session["pain_before"] is session["pain_after"] is session["light"] is None
+
+
+# --- The safety screen ------------------------------------------------------------------
+
+
+def test_a_session_without_a_terminal_needs_screened_and_records_nothing(run: Run) -> None:
+    result = run(*PIRIFORMIS, "--pain-before", "2", "--pain-after", "3")
+    assert result.exit_code == 2
+    assert result.stderr == SCREEN_ERROR
+    assert result.stdout == ""
+    assert recorded(run) == []
+
+
+def test_screened_lasts_a_week(run: Run) -> None:
+    assert run(*PIRIFORMIS, "--screened").exit_code == 0
+    second = run(*PIRIFORMIS)  # within the week: not asked again
+    assert second.exit_code == 0, second.output
+    assert len(recorded(run)) == 2
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "yes_to", "due"),
+    [
+        (6, None, False),
+        (8, None, True),  # a week has passed
+        (0, "cancer", True),  # a "yes" on record: asked again whenever it is due
+        (0, "bladder-bowel", True),
+    ],
+)
+def test_the_screen_is_due_again_after_a_week_or_a_yes(
+    run: Run, store: History, days_ago: int, yes_to: str | None, due: bool
+) -> None:
+    answers = all_clear()
+    if yes_to is not None:
+        answers[yes_to] = True
+    store.add_screening(datetime.now() - timedelta(days=days_ago), answers)  # the CLI uses now
+    result = run(*PIRIFORMIS)
+    if due:
+        assert result.exit_code == 2
+        assert result.stderr == SCREEN_ERROR
+        assert recorded(run) == []
+    else:
+        assert result.exit_code == 0, result.output
+        assert len(recorded(run)) == 1
+
+
+def test_screen_list_numbers_the_seven_questions_and_marks_the_emergencies(
+    run: Run, isolated: Path
+) -> None:
+    result = run("screen", "--list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"{n}. {flag.question}" + ("  (emergency care)" if flag.emergency else "")
+        for n, flag in enumerate(RED_FLAGS, 1)
+    ]
+    assert len(lines) == 7
+    assert sum(line.endswith("(emergency care)") for line in lines) == 3
+    assert not history_path(isolated).exists()
+
+
+def test_screen_without_a_terminal_prints_the_questions_and_stops(run: Run) -> None:
+    result = run("screen")
+    assert result.exit_code == 2
+    assert len(result.stdout.splitlines()) == 7
+    assert result.stderr == SCREEN_COMMAND_ERROR
+    assert run(*PIRIFORMIS).exit_code == 2  # nothing was recorded as answered
+
+
+def test_screen_screened_is_remembered_for_a_week(run: Run) -> None:
+    result = run("screen", "--screened")
+    assert result.exit_code == 0
+    assert result.stdout == "None of these: you can exercise. corecli asks again in a week.\n"
+    assert run(*PIRIFORMIS).exit_code == 0
+
+
+def test_a_dry_run_never_asks_for_the_screen(run: Run) -> None:
+    result = run("run", "--exercise", "piriformis-stretch", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"Total: .+ \(\d+ s\)", result.stdout.splitlines()[-1])
+    assert result.stderr == ""
+
+
+# --- The questions themselves, answered by a script -------------------------------------
+
+
+def scripted(*answers: str) -> tuple[prompts.Read, list[str], list[str]]:
+    """A ``read`` that types ``answers`` in turn, and lists of the prompts and lines said."""
+    typed = iter(answers)
+    asked: list[str] = []
+    said: list[str] = []
+
+    def read(prompt: str) -> str:
+        asked.append(prompt)
+        return next(typed)
+
+    return read, asked, said
+
+
+@pytest.mark.parametrize(
+    ("answers", "score", "complaints"),
+    [
+        (["3"], 3, 0),
+        ([" 10 "], 10, 0),
+        ([""], None, 0),  # Enter skips
+        (["   "], None, 0),
+        (["11", "-1", "two", "2.5", "0"], 0, 4),
+    ],
+)
+def test_ask_pain_asks_again_until_it_gets_0_to_10(
+    answers: list[str], score: int | None, complaints: int
+) -> None:
+    read, asked, said = scripted(*answers)
+    assert prompts.ask_pain("now", read=read, say=said.append) == score
+    assert len(asked) == len(answers)
+    assert asked[0] == "Pain now, 0-10 (0 none, 10 worst; Enter to skip): "
+    assert len(said) == complaints
+    if complaints:
+        assert said[0] == "Please type a whole number from 0 to 10, not '11'."
+
+
+def test_ask_pain_asks_again_after_a_superscript_digit() -> None:
+    read, _, said = scripted("²", "2")
+    assert prompts.ask_pain("now", read=read, say=said.append) == 2
+    assert len(said) == 1
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [(["y"], True), ([" YES "], True), (["n"], False), (["No"], False), (["", "maybe", "y"], True)],
+)
+def test_ask_yes_no_takes_only_y_or_n(answers: list[str], expected: bool) -> None:
+    read, asked, said = scripted(*answers)
+    assert prompts.ask_yes_no("Any fever?", read=read, say=said.append) is expected
+    assert asked == ["Any fever? [y/n] "] * len(answers)
+    assert said == ["Please answer y or n."] * (len(answers) - 1)
+
+
+@pytest.mark.parametrize(
+    ("yes_to", "advice"),
+    [
+        (None, None),
+        ("bladder-bowel", EMERGENCY_ADVICE),
+        ("leg-weakness", EMERGENCY_ADVICE),
+        ("cancer", DOCTOR_ADVICE),
+        ("night-pain", DOCTOR_ADVICE),
+    ],
+)
+def test_ask_screen_asks_every_question_and_a_yes_gets_advice(
+    yes_to: str | None, advice: str | None
+) -> None:
+    answers = ["y" if flag.id == yes_to else "n" for flag in RED_FLAGS]
+    read, asked, said = scripted("what?", *answers)  # one bad answer first
+    result = prompts.ask_screen(read=read, say=said.append)
+    assert result == {flag.id: flag.id == yes_to for flag in RED_FLAGS}
+    assert asked == [RED_FLAGS[0].question + " [y/n] "] + [
+        f.question + " [y/n] " for f in RED_FLAGS
+    ]
+    assert said == [
+        "Before you exercise: do you have any of these? (y/n for each)",
+        "Please answer y or n.",
+    ]
+    assert advice_for(result) == advice
+
+
+# --- The phase the history gives the next plan ------------------------------------------
+
+
+def plan_phase(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    phase: str = json.loads(result.stdout)["phase"]
+    return phase
+
+
+def test_with_no_history_the_plan_starts_acute_and_says_why(run: Run) -> None:
+    result = run("plan", "--format", "json")
+    assert plan_phase(result) == "acute"
+    assert result.stderr == "Phase: acute: no sessions yet, so the gentle start\n"
+
+
+def test_three_green_sessions_two_days_apart_move_the_plan_on(run: Run, store: History) -> None:
+    for days in (4, 2, 0):
+        add_session(store, MARCH + timedelta(days=days), phase=Phase.acute, light=Light.green)
+    result = run("plan", "--format", "json")
+    assert plan_phase(result) == "recovery"
+    assert result.stderr == "Phase: recovery: three green sessions in acute since 1 Mar\n"
+
+
+def test_a_red_session_steps_the_plan_back(run: Run, store: History) -> None:
+    add_session(store, MARCH, phase=Phase.recovery, light=Light.green)
+    add_session(store, MARCH + timedelta(days=2), phase=Phase.recovery, light=Light.red)
+    result = run("plan", "--format", "json")
+    assert plan_phase(result) == "acute"
+    assert result.stderr == "Phase: acute: stepped back after a red session on 3 Mar\n"
+
+
+def test_a_phase_given_is_not_explained(run: Run, store: History) -> None:
+    add_session(store, MARCH, phase=Phase.recovery, light=Light.red)
+    result = run("plan", "--phase", "maintenance", "--format", "json")
+    assert plan_phase(result) == "maintenance"
+    assert "Phase:" not in result.stderr
+
+
+def test_a_planned_run_says_the_phase_too(run: Run, store: History) -> None:
+    add_session(store, MARCH, phase=Phase.recovery, light=Light.red)
+    result = run("run", "--dry-run", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Phase: acute: stepped back after a red session on 1 Mar\n"
+
+
+# --- "This hurts" flags -----------------------------------------------------------------
+
+FLAGGED = "piriformis-stretch"
+LEFT_OUT = (
+    "Left out: piriformis-stretch, marked as hurting on 1 Mar"
+    " (corecli unflag piriformis-stretch brings it back)"
+)
+
+
+@pytest.fixture
+def hurt(store: History) -> None:
+    """A session in which piriformis-stretch was marked with x ("this hurts")."""
+    add_session(store, MARCH, outcomes={"pelvic-tilt": Outcome.done, FLAGGED: Outcome.hurt})
+
+
+def plans(run: Run, *options: str) -> list[list[str]]:
+    return [
+        planned_ids(run("plan", "--phase", "acute", "--seed", seed, "--format", "json", *options))
+        for seed in ("1", "2", "3", "4", "5")
+    ]
+
+
+def test_acute_plans_usually_hold_the_exercise_flagged_below(run: Run) -> None:
+    """Without this, leaving it out would prove nothing."""
+    assert any(FLAGGED in ids for ids in plans(run))
+
+
+@pytest.mark.usefixtures("hurt")
+def test_a_flagged_exercise_is_left_out_and_the_plan_says_so(run: Run) -> None:
+    assert not any(FLAGGED in ids for ids in plans(run))
+    result = run("plan", "--format", "json")
+    assert result.stderr.splitlines()[-1] == LEFT_OUT
+
+
+@pytest.mark.usefixtures("hurt")
+def test_include_brings_a_flagged_exercise_back_for_one_plan(run: Run) -> None:
+    result = run("plan", "--phase", "acute", "--include", FLAGGED, "--format", "json")
+    assert FLAGGED in planned_ids(result)
+    assert "Left out" not in result.stderr
+    assert FLAGGED not in planned_ids(run("plan", "--phase", "acute", "--format", "json"))
+
+
+@pytest.mark.usefixtures("hurt")
+@pytest.mark.parametrize(
+    "name", [["piriformis-stretch"], ["Piriformis", "Stretch"], ["figure-four stretch"]]
+)
+def test_unflag_by_id_name_or_alias_lets_it_be_planned_again(run: Run, name: list[str]) -> None:
+    result = run("unflag", *name)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "piriformis-stretch will be planned again. Stop it if it hurts.\n"
+    assert any(FLAGGED in ids for ids in plans(run))
+    assert "Left out" not in run("plan").stderr
+
+
+@pytest.mark.parametrize(
+    ("hurting", "flagged"), [(False, "none"), (True, "piriformis-stretch")], ids=["none", "one"]
+)
+def test_unflag_of_an_exercise_not_flagged_lists_the_flagged_ones(
+    run: Run, store: History, hurting: bool, flagged: str
+) -> None:
+    if hurting:
+        add_session(store, MARCH, outcomes={FLAGGED: Outcome.hurt})
+    line = one_error(run("unflag", "pelvic-tilt"), 1)
+    assert line == f"Error: pelvic-tilt is not flagged (flagged: {flagged})"
+
+
+# --- Walks ------------------------------------------------------------------------------
+
+
+def test_a_walk_counts_towards_this_weeks_goal(run: Run) -> None:
+    result = run("walk", "30")
+    assert result.exit_code == 0
+    monday = week_start(date.today())  # the CLI logs the walk today
+    assert result.stdout == (
+        f"Logged a 30-minute walk. Week of {monday:%d %b}: 30 of 50 minutes walked.\n"
+    )
+
+
+def test_a_walk_on_another_day_counts_in_that_week(run: Run) -> None:
+    assert run("walk", "30").exit_code == 0
+    yesterday = date.today() - timedelta(days=1)
+    result = run("walk", "20", "--on", yesterday.isoformat())
+    assert result.exit_code == 0
+    same_week = week_start(yesterday) == week_start(date.today())
+    walked = 50 if same_week else 20
+    assert result.stdout == (
+        f"Logged a 20-minute walk. Week of {week_start(yesterday):%d %b}:"
+        f" {walked} of 50 minutes walked.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["10", "--on", "2999-01-01"], "Error: --on 2999-01-01 is in the future"),
+        (
+            ["10", "--on", "notadate"],
+            "Error: --on takes a date such as 2026-11-01, or 30d / 4w for days or weeks ago,"
+            " not 'notadate'",
+        ),
+    ],
+)
+def test_a_walk_on_a_day_that_is_not_past_is_refused(
+    run: Run, isolated: Path, args: list[str], message: str
+) -> None:
+    assert one_error(run("walk", *args), 2) == message
+    assert not history_path(isolated).exists()
+
+
+@pytest.mark.parametrize("minutes", ["0", "601"])
+def test_a_walk_of_0_or_over_600_minutes_is_refused(run: Run, minutes: str) -> None:
+    result = run("walk", minutes)
+    assert result.exit_code == 2
+    assert "Invalid value for 'MINUTES'" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+# --- Next-morning check-ins -------------------------------------------------------------
+
+
+def test_checkin_with_no_session_is_refused(run: Run) -> None:
+    line = one_error(run("checkin", "4"), 2)
+    assert line == "Error: there is no session to check in for yet; run one first"
+
+
+def test_checkin_turns_the_light_red_when_the_morning_is_worse(run: Run) -> None:
+    assert run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3").exit_code == 0
+    day = f"{date.today():%a %d %b}"  # the session just run started today
+    result = run("checkin", "4")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"Recorded pain 4 the morning after the session of {day}.",
+        LIGHT_ADVICE[Light.red],
+    ]
+    (session,) = recorded(run)
+    assert (session["pain_next_day"], session["light"]) == (4, "red")
+    assert table_rows(run("history"))[0][-6:] == ["2", "→", "3", "→", "4", "red"]
+
+    again = run("checkin", "2")  # a better morning replaces it
+    assert again.stdout.splitlines() == [
+        f"Recorded pain 2 (was 4) the morning after the session of {day}.",
+        LIGHT_ADVICE[Light.green],
+    ]
+    (session,) = recorded(run)
+    assert (session["pain_next_day"], session["light"]) == (2, "green")
+
+
+# --- corecli history --------------------------------------------------------------------
+
+
+def test_history_with_no_sessions_says_how_to_start(run: Run, isolated: Path) -> None:
+    result = run("history")
+    assert result.exit_code == 0
+    assert result.stdout == "No sessions yet. Start one with: corecli run\n"
+    assert run("history", "--json").stdout == "[]\n"
+    assert run("history", "--csv").stdout == ",".join(FIELDS) + "\n"
+    assert not history_path(isolated).exists()  # reading creates nothing
+
+
+# (options, rows shown, footer) for 25 sessions a day apart, 1-25 March 2026
+TABLE_PAGES = [
+    ((), 20, "20 of 25 sessions · more with --limit N or --since DATE"),
+    (("--limit", "5"), 5, "5 of 25 sessions"),
+    (("--limit", "30"), 25, "25 of 25 sessions"),
+    (("--since", "2026-03-20"), 6, "6 of 25 sessions"),
+    (("--since", "2026-03-20", "--limit", "2"), 2, "2 of 25 sessions"),
+]
+
+
+def test_history_table_shows_the_newest_with_a_footer(run: Run, store: History) -> None:
+    for n in range(25):  # seeded once for every row of the table: 25 writes take a while
+        add_session(store, MARCH + timedelta(days=n))
+    for options, shown, footer in TABLE_PAGES:
+        result = run("history", *options)
+        assert result.exit_code == 0, options
+        rows = table_rows(result)
+        assert len(rows) == shown, options
+        assert rows[0][:4] == ["Wed", "25", "Mar", "2026"], options  # newest first
+        assert result.stdout.splitlines()[-1] == footer
+
+
+def test_history_since_days_ago(run: Run, store: History) -> None:
+    now = datetime.now()  # --since 3d counts back from today
+    for days in range(7):
+        add_session(store, now - timedelta(days=days))
+    result = run("history", "--since", "3d")
+    assert len(table_rows(result)) == 4  # today and the three days before
+    assert result.stdout.splitlines()[-1] == "4 of 7 sessions"
+    assert len(recorded(run)) == 7
+
+
+def test_history_since_a_date_is_inclusive(run: Run, store: History) -> None:
+    for started in ("2025-12-30", "2025-12-31", "2026-01-01", "2026-01-02"):
+        add_session(store, datetime.fromisoformat(f"{started}T23:00"))
+    json_out = json.loads(run("history", "--since", "2026-01-01", "--json").stdout)
+    assert [s["started"][:10] for s in json_out] == ["2026-01-02", "2026-01-01"]
+    later = run("history", "--since", "2026-02-01")
+    assert later.stdout == "No sessions in that time.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--since", "bogus"],
+            "Error: --since takes a date such as 2026-11-01, or 30d / 4w for days or weeks"
+            " ago, not 'bogus'",
+        ),
+        (["--json", "--csv"], "Error: choose --json or --csv, not both"),
+    ],
+)
+def test_history_usage_errors(run: Run, args: list[str], message: str) -> None:
+    result = run("history", *args)
+    assert one_error(result, 2) == message
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("option", [["--csv"], ["--format", "csv"]])
+def test_history_json_and_csv_hold_every_field_in_the_same_order(
+    run: Run, store: History, option: list[str]
+) -> None:
+    add_session(store, MARCH, pain_after=None, light=None)
+    add_session(
+        store,
+        MARCH + timedelta(days=1),
+        outcomes={"pelvic-tilt": Outcome.done, "bridge": Outcome.skipped},
+        ending=Ending.quit,
+    )
+    as_json = recorded(run)
+    assert [list(session) for session in as_json] == [list(FIELDS)] * 2
+    as_csv = run("history", *option).stdout
+    assert as_csv.splitlines()[0] == ",".join(FIELDS)
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert rows == [
+        {key: "" if value is None else str(value) for key, value in session.items()}
+        for session in as_json
+    ]
+    assert (as_json[0]["done"], as_json[0]["items"], as_json[0]["ending"]) == (1, 2, "quit")
+
+
+ODD_NAME = "[red]Mine\x1b[31m odd"
+
+
+def test_a_routine_name_with_markup_or_an_escape_prints_literally(run: Run, store: History) -> None:
+    add_session(store, MARCH, routine=ODD_NAME)
+    result = run("history")
+    assert "\x1b" not in result.output
+    assert "[red]Mine\\x1b[31m odd" in result.stdout
+    assert recorded(run)[0]["routine"] == ODD_NAME  # JSON keeps it exactly
+
+
+def test_csv_keeps_a_routine_name_with_an_escape(run: Run, store: History) -> None:
+    add_session(store, MARCH, routine=ODD_NAME)
+    (row,) = csv.DictReader(io.StringIO(run("history", "--csv").stdout))
+    assert row["routine"] in (ODD_NAME, visible(ODD_NAME))
+
+
+# --- corecli stats ----------------------------------------------------------------------
+
+
+def test_stats_with_no_history(run: Run, isolated: Path) -> None:
+    result = run("stats")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Sessions: 0 in all · current streak 0 days in a row"
+    assert "No pain check-ins yet." in lines
+    assert "Most skipped" not in result.stdout
+    assert not history_path(isolated).exists()
+
+
+def section(stdout: str, title: str) -> list[str]:
+    """The lines under a stats heading, up to the blank line after them."""
+    lines = stdout.splitlines()
+    start = lines.index(title) + 1
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
+def test_stats_streak_weeks_pain_trend_walks_and_trouble_spots(run: Run, store: History) -> None:
+    today = datetime.now()  # the streak and the weeks count back from today
+    days_ago = {0: 10, 1: 5, 2: 0, 5: None}  # 5 days ago breaks the streak
+    for days, pain_after in sorted(days_ago.items(), reverse=True):
+        outcomes = {"pelvic-tilt": Outcome.done, "bridge": Outcome.skipped}
+        if days == 1:
+            outcomes["plank"] = Outcome.skipped
+        add_session(store, today - timedelta(days=days), pain_after=pain_after, outcomes=outcomes)
+    assert run("walk", "30").exit_code == 0
+
+    result = run("stats")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.splitlines()[0] == "Sessions: 4 in all · current streak 3 days in a row"
+
+    per_week: dict[date, int] = {}
+    for days in days_ago:
+        monday = week_start((today - timedelta(days=days)).date())
+        per_week[monday] = per_week.get(monday, 0) + 1
+    weeks = section(out, "Sessions per week")
+    assert len(weeks) == 8
+    for line in weeks:
+        found = re.fullmatch(r"(\d\d \w\w\w) +(\d+)(  █+)? *", line)
+        assert found, line
+        counted = [n for monday, n in per_week.items() if f"{monday:%d %b}" == found.group(1)]
+        assert int(found.group(2)) == (counted[0] if counted else 0), line
+        assert bool(found.group(3)) == bool(counted), line
+
+    (trend,) = section(out, "Pain after sessions (0-10, oldest first)")
+    assert trend == "▁▅█  last 10, lowest 0, highest 10 over 3 check-ins"
+
+    walking = section(out, "Walking per week (minutes against the goal)")
+    assert re.fullmatch(r"\d\d \w\w\w +30 / 50 min  █+░+ *", walking[-1])
+
+    assert "Most skipped: Bridge (4), Forearm plank (1)" in out.splitlines()
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+def plan_minutes(run: Run, *options: str) -> int:
+    result = run("plan", "--phase", "acute", "--format", "json", *options)
+    assert result.exit_code == 0, result.output
+    minutes: int = json.loads(result.stdout)["minutes"]
+    return minutes
+
+
+def test_minutes_from_the_config_and_the_option_that_overrides_it(run: Run) -> None:
+    assert plan_minutes(run) == 10
+    assert run("config", "set", "minutes", "20").stdout == "minutes = 20\n"
+    assert plan_minutes(run) == 20
+    assert plan_minutes(run, "--minutes", "15") == 15
+    unset = run("config", "unset", "minutes")
+    assert unset.stdout == "minutes is back to its default: unset (the phase's default)\n"
+    assert plan_minutes(run) == 10
+
+
+def test_equipment_none_plans_exercises_that_need_nothing(run: Run) -> None:
+    assert run("config", "set", "equipment", "none").stdout == "equipment = none\n"
+    bare = {e["id"] for e in json.loads(run("list", "--equipment", "none", "--json").stdout)}
+    for seed in ("1", "2", "3"):
+        result = run("plan", "--phase", "acute", "--seed", seed, "--format", "json")
+        assert set(planned_ids(result)) <= bare, seed
+
+
+def dry_run_total(run: Run, routine: Path) -> tuple[int, int]:
+    """Total seconds of a dry run, and how many transitions it has."""
+    result = run("run", routine, "--dry-run")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    total = re.fullmatch(r"Total: .+ \((\d+) s\)", lines[-1])
+    assert total, lines[-1]
+    return int(total.group(1)), sum(" transition " in line for line in lines)
+
+
+def test_prep_and_transition_settings_change_a_dry_run(run: Run, tmp_path: Path) -> None:
+    routine = tmp_path / "today.toml"
+    assert run("plan", "--phase", "acute", "--seed", "1", "-o", routine).exit_code == 0
+    total, transitions = dry_run_total(run, routine)
+    assert transitions > 1
+    run("config", "set", "prep", "0")
+    assert dry_run_total(run, routine) == (total - 5, transitions)
+    run("config", "set", "transition", "0")
+    assert dry_run_total(run, routine)[0] == total - 5 - 10 * transitions
+    assert run("run", routine, "--dry-run", "--transition", "10").stdout.endswith(
+        f"({total - 5} s)\n"
+    )
+
+
+def test_a_bad_value_is_refused(run: Run, isolated: Path) -> None:
+    line = one_error(run("config", "set", "sound", "maybe"), 2)
+    assert line == "Error: sound must be true or false, not 'maybe'"
+    assert not (isolated / "config.toml").exists()
+
+
+def test_config_show_lists_every_key_and_where_it_comes_from(run: Run, isolated: Path) -> None:
+    run("config", "set", "minutes", "20")
+    run("config", "set", "sound", "off")
+    result = run("config", "show")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"File: {isolated / 'config.toml'}"
+    keys = ["prep", "transition", "sound", "voice", "equipment", "condition", "minutes", "level"]
+    assert [line.split()[0] for line in lines[:-1]] == keys
+    sources = {line.split()[0]: line.split()[-1] for line in lines[:-1]}
+    assert sources == {
+        k: "(config.toml)" if k in ("minutes", "sound") else "(default)" for k in keys
+    }
+    assert lines[2].split()[:2] == ["sound", "false"]
+
+
+@pytest.mark.parametrize(
+    "command", [["plan"], ["config", "set", "prep", "3"], ["config", "unset", "minutes"]]
+)
+def test_a_broken_config_stops_and_is_never_overwritten(
+    run: Run, isolated: Path, command: list[str]
+) -> None:
+    path = isolated / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'minutes = "x"\n')
+    line = one_error(run(*command), 2)
+    assert line == f"Error: {path}: minutes: must be a whole number (got 'x')"
+    assert path.read_bytes() == b'minutes = "x"\n'
+
+
+# --- A damaged history, and one that cannot be written ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["history"],
+        ["stats"],
+        ["plan"],
+        [*PIRIFORMIS, "--screened"],
+        ["walk", "10"],
+        ["checkin", "3"],
+        ["unflag", "bridge"],
+        ["screen", "--screened"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_damaged_history_stops_with_what_to_do_and_is_kept(
+    run: Run, isolated: Path, command: list[str]
+) -> None:
+    path = history_path(isolated)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database")
+    result = run(*command)
+    line = one_error(result, 1)
+    assert str(path) in line
+    assert "move it aside" in line
+    assert "Session complete." not in result.stdout
+    assert path.read_bytes() == b"not a database"
+    assert sorted(p.name for p in isolated.iterdir()) == ["history.sqlite3"]
+
+
+def disk_full(*args: object, **kwargs: object) -> None:
+    raise HistoryProblem("history.sqlite3 cannot be written: the disk is full")
+
+
+@pytest.mark.parametrize("method", ["begin_session", "save_item", "end_session"])
+def test_a_history_that_cannot_be_written_does_not_stop_the_session(
+    run: Run, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    monkeypatch.setattr(History, method, disk_full)
+    result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "Session complete." in lines
+    assert advice(result) == LIGHT_ADVICE[Light.green]
+    assert result.stderr == (
+        "History not saved: history.sqlite3 cannot be written: the disk is full\n"
+    )
+
+
+def test_a_history_that_cannot_be_opened_does_not_stop_the_session(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(*args: object, **kwargs: object) -> History:
+        raise HistoryProblem("history.sqlite3 cannot be written (readonly); check its permissions")
+
+    monkeypatch.setattr(History, "open", read_only)
+    result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3")
+    assert result.exit_code == 0, result.output
+    assert "Session complete." in result.stdout
+    assert advice(result) == LIGHT_ADVICE[Light.green]
+    assert result.stderr == (
+        "History not saved: history.sqlite3 cannot be written (readonly); check its permissions\n"
+    )
+
+
+def test_a_full_disk_during_a_session_keeps_what_was_saved(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session row was written before the disk filled; it stays, with no end."""
+    with monkeypatch.context() as patched:
+        patched.setattr(History, "end_session", disk_full)
+        assert run(*PIRIFORMIS, "--screened").exit_code == 0
+    (session,) = recorded(run)
+    assert session["ending"] is None
+    assert "no end recorded" in run("history").stdout

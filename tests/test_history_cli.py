@@ -642,7 +642,7 @@ def test_history_usage_errors(run: Run, args: list[str], message: str) -> None:
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("option", [["--csv"], ["--format", "csv"]])
+@pytest.mark.parametrize("option", [["--csv"]])
 def test_history_json_and_csv_hold_every_field_in_the_same_order(
     run: Run, store: History, option: list[str]
 ) -> None:

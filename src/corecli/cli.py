@@ -1010,12 +1010,6 @@ def _parse_day(text: str, option: str) -> date:
         ) from None
 
 
-class HistoryFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 @app.command()
 def history(
     since: Annotated[
@@ -1035,15 +1029,8 @@ def history(
             help="At most N sessions, newest first (default for a table: 20).",
         ),
     ] = None,
-    output_format: Annotated[
-        HistoryFormat,
-        typer.Option(
-            "--format",
-            **_choice_help("FORMAT", HistoryFormat, "How to print (default: table)"),
-        ),
-    ] = HistoryFormat.table,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Same as --format csv.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, every session.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV, every session.")] = False,
 ) -> None:
     """List past sessions: date, routine, phase, time, exercises done, pain, light.
 
@@ -1051,23 +1038,20 @@ def history(
     """
     if as_json and as_csv:
         raise UsageProblem("choose --json or --csv, not both")
-    output_format = (
-        HistoryFormat.json if as_json else HistoryFormat.csv if as_csv else output_format
-    )
     day = _parse_day(since, "--since") if since is not None else None
-    table = output_format is HistoryFormat.table
+    table = not (as_json or as_csv)
     shown = limit if limit is not None else (20 if table and day is None else None)
     with _history() as store:
         rows = store.sessions(since=day, limit=shown)
         total = store.session_count() if table else 0
-    if output_format is HistoryFormat.json:
+    if as_json:
         import json
 
         from corecli.report import session_record
 
         typer.echo(json.dumps([session_record(row) for row in rows], indent=2))
         return
-    if output_format is HistoryFormat.csv:
+    if as_csv:
         from corecli.report import sessions_csv
 
         _write_bytes(sessions_csv(rows).encode())

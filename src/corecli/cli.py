@@ -792,12 +792,18 @@ def _tell(lines: list[str]) -> None:
 
 @contextlib.contextmanager
 def _asking() -> Iterator[None]:
-    """Ctrl-C or end of input at a question cancels the command, exit 130."""
+    """Ctrl-C or end of input at a question cancels the command (exit 130), SIGTERM too (143)."""
+    from corecli.keys import Terminated, sigterm_raises
+
     try:
-        yield
+        with sigterm_raises():
+            yield
     except (KeyboardInterrupt, EOFError):
         typer.echo("\nCancelled.", err=True)
         raise typer.Exit(130) from None
+    except Terminated:
+        typer.echo("\nCancelled by a signal.", err=True)
+        raise typer.Exit(143) from None
 
 
 def _ask_pain(when: str) -> int | None:

@@ -22,12 +22,13 @@ from corecli.units import format_duration
 from corecli.vocab import Ending, Light
 
 LIGHT_STYLE = {Light.green: "green", Light.amber: "yellow", Light.red: "bold red"}
-ENDING_WORD = {
+ENDING_WORD = {  # short: the history table must fit 80 columns
     Ending.finished: "",
     Ending.quit: "stopped",
-    Ending.interrupted: "interrupted",
-    Ending.terminated: "ended by signal",
+    Ending.interrupted: "stopped",
+    Ending.terminated: "stopped",
 }
+NO_END = "cut off"  # no end recorded: the process died (or is still running)
 SPARKS = "▁▂▃▄▅▆▇█"
 BAR_WIDTH = 30
 FIELDS = (
@@ -95,7 +96,7 @@ def pain_text(row: SessionRow) -> str:
 def completion_text(row: SessionRow) -> str:
     text = f"{row.done}/{row.items}"
     if row.ending is None:
-        return f"{text} no end recorded"
+        return f"{text} {NO_END}"
     word = ENDING_WORD[row.ending]
     return f"{text} {word}" if word else text
 
@@ -107,25 +108,30 @@ def light_text(light: Light | None) -> Text:
 
 
 def history_table(rows: Sequence[SessionRow]) -> Table:
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("date", no_wrap=True)
-    table.add_column("routine", overflow="fold")
-    table.add_column("phase")
+    table.add_column("routine", overflow="fold", ratio=1, min_width=12)
+    table.add_column("phase", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
     table.add_column("done", no_wrap=True)
     table.add_column("pain", no_wrap=True)
     table.add_column("light")
     for row in rows:
         table.add_row(
-            f"{row.started:%a %d %b %Y %H:%M}",
+            f"{row.started:%d %b %Y %H:%M}",
             Text(visible(row.routine)),
             row.phase.value,
-            format_duration(round(row.total_s)) if row.ending else "–",
+            _minutes(row.total_s) if row.ending else "–",
             completion_text(row),
             pain_text(row),
             light_text(row.light),
         )
     return table
+
+
+def _minutes(seconds: float) -> str:
+    """Whole minutes from a minute up (``12 min``), seconds below (``45 s``)."""
+    return format_duration(round(seconds) if seconds < 60 else round(seconds / 60) * 60)
 
 
 def sparkline(values: Sequence[int], top: int = 10) -> str:

@@ -8,10 +8,9 @@ them, so ``corecli --help`` starts as fast as a bare Typer app.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from corecli.history import History, SessionLog
     from corecli.models import Routine
     from corecli.planner import PlanRequest
+    from corecli.progress import Guidance
     from corecli.timeline import Segment
 
 
@@ -267,7 +267,12 @@ FormatOption = Annotated[
 
 PhaseOption = Annotated[
     Phase | None,
-    _choice("PHASE", Phase, "Stage of recovery (default: acute, the safe start)", repeatable=False),
+    _choice(
+        "PHASE",
+        Phase,
+        "Stage of recovery (default: from your history; acute to start)",
+        repeatable=False,
+    ),
 ]
 MinutesOption = Annotated[
     int | None,
@@ -587,8 +592,7 @@ def _print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalo
     typer.echo(f"Total: {format_duration(total)} ({total} s)")
 
 
-@dataclass
-class _Checkin:
+class _Checkin(NamedTuple):
     """The pain scores given as options, and whether to ask for the missing ones."""
 
     before: int | None
@@ -729,19 +733,11 @@ def _history_for_session() -> Iterator[tuple[History | None, str | None]]:
         history.close()
 
 
-@dataclass(frozen=True)
-class Guidance:
-    """What the history says for the next plan, and the lines that explain it."""
-
-    phase: Phase
-    flagged: frozenset[str] = frozenset()
-    lines: list[str] = field(default_factory=list)
-
-
 def _guidance(
     history: History | None, catalogue: Catalogue, phase: Phase | None, include: list[str] | None
 ) -> Guidance:
     from corecli.errors import visible
+    from corecli.progress import Guidance
 
     if history is None:
         chosen = phase or Phase.acute
@@ -1081,7 +1077,7 @@ def history(
 
 @app.command()
 def stats() -> None:
-    """Your streak, sessions per week, pain trend, walking against the goal, and trouble spots.
+    """Your streak, sessions per week, pain trend, walking and the exercises that trouble you.
 
     Example: corecli stats
     """

@@ -9,7 +9,7 @@ stays mild and settles by the next morning; more than that means back off.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from corecli.vocab import Light, Phase
@@ -69,6 +69,15 @@ class PhaseDecision:
     phase: Phase
     reason: str
     changed: bool = False  # a step up or back from the last session's phase
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the history says for the next plan, and the lines that explain it."""
+
+    phase: Phase
+    flagged: frozenset[str] = frozenset()
+    lines: list[str] = field(default_factory=list)
 
 
 def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:

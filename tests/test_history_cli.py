@@ -905,3 +905,13 @@ def test_a_full_disk_during_a_session_keeps_what_was_saved(
     (session,) = recorded(run)
     assert session["ending"] is None
     assert "cut off" in run("history").stdout
+
+
+def test_history_shows_this_weeks_walking_against_its_goal(run: Run) -> None:
+    assert run("walk", "20").exit_code == 0
+    result = run("history")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "No sessions yet. Start one with: corecli run",
+        "Walking this week: 20 of 50 minutes (building up to 150 a week)",
+    ]

@@ -1046,6 +1046,7 @@ def history(
     with _history() as store:
         rows = store.sessions(since=day, limit=shown)
         total = store.session_count() if table else 0
+        walked = store.walk_minutes_by_week() if table else {}
     if as_json:
         import json
 
@@ -1064,15 +1065,32 @@ def history(
             if not total
             else "No sessions in that time."
         )
-        return
-    from corecli.report import history_table
+    else:
+        from corecli.report import history_table
 
-    console = _console()
-    console.print(history_table(rows))
-    footer = f"{len(rows)} of {total} sessions"
-    if len(rows) < total and limit is None and day is None:
-        footer += " · more with --limit N or --since DATE"
-    console.print(footer, style="dim")
+        console = _console()
+        console.print(history_table(rows))
+        footer = f"{len(rows)} of {total} sessions"
+        if len(rows) < total and limit is None and day is None:
+            footer += " · more with --limit N or --since DATE"
+        console.print(footer, style="dim")
+    if walked:
+        typer.echo(_walking_line(walked))
+
+
+def _walking_line(walked: dict[date, int]) -> str:
+    """``Walking this week: 40 of 75 minutes (goal: 150 a week, five walks of 30).``"""
+    from datetime import date
+
+    from corecli.progress import WALK_GOAL_MAX, walking_goals, week_start
+
+    today = date.today()
+    this_week = week_start(today)
+    goal = walking_goals(walked, today)[this_week]
+    return (
+        f"Walking this week: {walked.get(this_week, 0)} of {goal} minutes"
+        f" (building up to {WALK_GOAL_MAX} a week)"
+    )
 
 
 @app.command()

@@ -29,8 +29,8 @@ from corecli.history import (
     HistoryProblem,
     SessionLog,
     _problem,
-    history_path,
 )
+from corecli.home import history_path
 from corecli.models import ItemRecord, SessionRecord
 from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
 

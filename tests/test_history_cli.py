@@ -22,7 +22,8 @@ from typer.testing import Result
 
 from corecli import prompts
 from corecli.errors import visible
-from corecli.history import History, HistoryProblem, history_path
+from corecli.history import History, HistoryProblem
+from corecli.home import history_path
 from corecli.models import ItemRecord, SessionRecord
 from corecli.progress import LIGHT_ADVICE, week_start
 from corecli.report import FIELDS

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from corecli.history import History, history_path
+from corecli.history import History
+from corecli.home import history_path
 from corecli.safety import EMERGENCY_ADVICE, RED_FLAGS
 from tests.conftest import Run
 

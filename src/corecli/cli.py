@@ -356,7 +356,7 @@ def plan(
     from corecli.planner import plan_routine
 
     catalogue = _catalogue(catalog)
-    with _history() as history:
+    with _recorded_history() as history:
         guidance = _guidance(history, catalogue, phase, include)
     request = _plan_request(
         _config(), guidance, minutes, equipment, condition, level, include, exclude, seed
@@ -697,10 +697,22 @@ def _config() -> Config:
 
 
 @contextlib.contextmanager
+def _recorded_history() -> Iterator[History | None]:
+    """The history, or None if nothing was ever recorded (no SQLite needed then)."""
+    from corecli.home import corecli_home, history_path
+
+    if not history_path(corecli_home()).exists():
+        yield None
+        return
+    with _history() as history:
+        yield history
+
+
+@contextlib.contextmanager
 def _history() -> Iterator[History]:
     """The history for reading; an empty one if nothing was ever recorded."""
-    from corecli.history import History, history_path
-    from corecli.home import corecli_home
+    from corecli.history import History
+    from corecli.home import corecli_home, history_path
 
     path = history_path(corecli_home())
     history = History.open(path, read_only=not path.exists())
@@ -717,8 +729,8 @@ def _history_for_session() -> Iterator[tuple[History | None, str | None]]:
     A damaged file stops the command (it needs a person's decision); a folder or
     disk that cannot be written only means this session is not saved.
     """
-    from corecli.history import History, HistoryProblem, history_path
-    from corecli.home import corecli_home
+    from corecli.history import History, HistoryProblem
+    from corecli.home import corecli_home, history_path
 
     try:
         history = History.open(history_path(corecli_home()))
@@ -737,15 +749,15 @@ def _guidance(
     history: History | None, catalogue: Catalogue, phase: Phase | None, include: list[str] | None
 ) -> Guidance:
     from corecli.errors import visible
-    from corecli.progress import Guidance
+    from corecli.progress import Guidance, PastSession, choose_phase
 
-    if history is None:
-        chosen = phase or Phase.acute
-        return Guidance(chosen, lines=[] if phase else ["Phase: acute (no history to go by)"])
+    if history is None:  # nothing recorded yet, or nothing that can be read
+        if phase is not None:
+            return Guidance(phase)
+        decision = choose_phase([])
+        return Guidance(decision.phase, lines=[f"Phase: {decision.reason}"])
     lines = []
     if phase is None:
-        from corecli.progress import PastSession, choose_phase
-
         recent = history.sessions(limit=200)
         decision = choose_phase(
             [
@@ -985,8 +997,8 @@ def unflag(
 
 @contextlib.contextmanager
 def _writable_history() -> Iterator[History]:
-    from corecli.history import History, history_path
-    from corecli.home import corecli_home
+    from corecli.history import History
+    from corecli.home import corecli_home, history_path
 
     history = History.open(history_path(corecli_home()))
     try:

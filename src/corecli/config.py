@@ -99,12 +99,12 @@ def load_config(home: Path) -> Config:
     try:
         blank = not path.read_bytes().strip()
     except FileNotFoundError:
-        return Config()
+        return Config.model_construct()  # the defaults are valid: skip building a validator
     except OSError:
         blank = False  # read_toml says what is wrong, in the words it uses for every file
     if blank:
         # A person who deleted every line wants the defaults; that is no mistake.
-        return Config()
+        return Config.model_construct()
     return validate(Config, read_toml(path), path)
 
 

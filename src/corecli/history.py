@@ -25,7 +25,6 @@ from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
 if TYPE_CHECKING:
     from corecli.models import ItemRecord, SessionRecord
 
-FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
 # MIGRATIONS[n] brings a database from user_version n to n + 1.
@@ -132,10 +131,6 @@ class Screening:
 class Flag:
     exercise: str
     since: date
-
-
-def history_path(home: Path) -> Path:
-    return home / FILE_NAME
 
 
 class SessionLog:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 HOME_VARIABLE = "CORECLI_HOME"
+HISTORY_NAME = "history.sqlite3"
 
 
 def corecli_home() -> Path:
@@ -16,3 +17,8 @@ def corecli_home() -> Path:
     from platformdirs import user_data_path  # only needed when the variable is unset
 
     return user_data_path("corecli", appauthor=False)
+
+
+def history_path(home: Path) -> Path:
+    """The session log in ``home`` (here, so asking whether it exists needs no SQLite)."""
+    return home / HISTORY_NAME

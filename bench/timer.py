@@ -629,6 +629,7 @@ def measure(args: argparse.Namespace, root: Path) -> None:
     load_before = os.getloadavg()[0]
     schedule = read_schedule(routine, envs)
     timing = ("--prep", str(PREP_S), "--transition", str(TRANSITION_S), "--no-sound")
+    timing += ("--screened", "--no-check-in")  # no questions: the clock starts at once
     limit_s = schedule.total_s + PAUSE_S + SLACK_S
 
     plain: list[PlainRun] = []

@@ -18,6 +18,7 @@ from corecli.progress import (
     PastSession,
     PhaseDecision,
     choose_phase,
+    plan_guidance,
     streak,
     traffic_light,
     walking_goals,
@@ -629,3 +630,32 @@ def test_weeks_back_many_weeks_are_consecutive_mondays() -> None:
     assert weeks[-1] == week_start(TODAY)
     assert all(week.weekday() == 0 for week in weeks)
     assert all(b - a == timedelta(weeks=1) for a, b in pairwise(weeks))
+
+
+# --- What a new plan is told -------------------------------------------------------------
+
+
+def test_plan_guidance_explains_the_phase_and_each_exercise_left_out() -> None:
+    flags = [("bird-dog", date(2026, 11, 18)), ("plank", date(2026, 11, 2))]
+    guidance = plan_guidance([], flags)
+    assert guidance.phase is ACUTE
+    assert guidance.flagged == {"bird-dog", "plank"}
+    assert guidance.lines == [
+        "Phase: acute: no sessions yet, so the gentle start",
+        "Left out: bird-dog, marked as hurting on 18 Nov (corecli unflag bird-dog brings it back)",
+        "Left out: plank, marked as hurting on 2 Nov (corecli unflag plank brings it back)",
+    ]
+
+
+def test_plan_guidance_with_a_phase_given_says_nothing_about_it() -> None:
+    reds = [PastSession(date(2026, 11, 1), RECOVERY, RED, True)]
+    guidance = plan_guidance(reds, [], phase=MAINTENANCE)
+    assert (guidance.phase, guidance.flagged, guidance.lines) == (MAINTENANCE, frozenset(), [])
+
+
+def test_plan_guidance_shows_a_flagged_id_literally() -> None:
+    guidance = plan_guidance([], [("odd\x1b[31m", date(2026, 11, 18))], phase=ACUTE)
+    assert guidance.lines == [
+        "Left out: odd\\x1b[31m, marked as hurting on 18 Nov"
+        " (corecli unflag odd\\x1b[31m brings it back)"
+    ]

@@ -748,35 +748,23 @@ def _history_for_session() -> Iterator[tuple[History | None, str | None]]:
 def _guidance(
     history: History | None, catalogue: Catalogue, phase: Phase | None, include: list[str] | None
 ) -> Guidance:
-    from corecli.errors import visible
-    from corecli.progress import Guidance, PastSession, choose_phase
+    """The phase and the left-out exercises for a new plan, read from the history."""
+    from corecli.progress import PastSession, plan_guidance
 
     if history is None:  # nothing recorded yet, or nothing that can be read
-        if phase is not None:
-            return Guidance(phase)
-        decision = choose_phase([])
-        return Guidance(decision.phase, lines=[f"Phase: {decision.reason}"])
-    lines = []
-    if phase is None:
-        recent = history.sessions(limit=200)
-        decision = choose_phase(
-            [
-                PastSession(row.started.date(), row.phase, row.light, row.completed)
-                for row in reversed(recent)
-            ]
-        )
-        phase = decision.phase
-        lines.append(f"Phase: {decision.reason}")
-    flagged = []
-    for flag in history.flags():
-        if flag.exercise in catalogue and flag.exercise not in (include or ()):
-            flagged.append(flag.exercise)
-            lines.append(
-                f"Left out: {visible(flag.exercise)}, marked as hurting on"
-                f" {flag.since.day} {flag.since:%b} (corecli unflag {visible(flag.exercise)}"
-                " brings it back)"
-            )
-    return Guidance(phase, frozenset(flagged), lines)
+        return plan_guidance([], [], phase=phase)
+    sessions = []
+    if phase is None:  # the last 200 sessions are plenty for the phase rules
+        sessions = [
+            PastSession(row.started.date(), row.phase, row.light, row.completed)
+            for row in reversed(history.sessions(limit=200))
+        ]
+    flags = [
+        (flag.exercise, flag.since)
+        for flag in history.flags()
+        if flag.exercise in catalogue and flag.exercise not in (include or ())
+    ]
+    return plan_guidance(sessions, flags, phase=phase)
 
 
 def _warn_flagged(history: History, routine: Routine) -> None:

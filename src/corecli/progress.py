@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from corecli.errors import visible
 from corecli.vocab import Light, Phase
 
 GREEN_RUN = 3  # green sessions in a row that move a person on to the next phase
@@ -78,6 +79,28 @@ class Guidance:
     phase: Phase
     flagged: frozenset[str] = frozenset()
     lines: list[str] = field(default_factory=list)
+
+
+def plan_guidance(
+    sessions: Sequence[PastSession],
+    flags: Sequence[tuple[str, date]],
+    *,
+    phase: Phase | None = None,
+) -> Guidance:
+    """The phase (``phase`` if given, else from ``sessions``) and the flagged exercises
+    to leave out, each explained in one line for the person."""
+    lines = []
+    if phase is None:
+        decision = choose_phase(sessions)
+        phase = decision.phase
+        lines.append(f"Phase: {decision.reason}")
+    for exercise, since in flags:
+        shown = visible(exercise)
+        lines.append(
+            f"Left out: {shown}, marked as hurting on {_day(since)}"
+            f" (corecli unflag {shown} brings it back)"
+        )
+    return Guidance(phase, frozenset(exercise for exercise, _ in flags), lines)
 
 
 def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:

@@ -916,3 +916,10 @@ def test_history_shows_this_weeks_walking_against_its_goal(run: Run) -> None:
         "No sessions yet. Start one with: corecli run",
         "Walking this week: 20 of 50 minutes (building up to 150 a week)",
     ]
+
+
+def test_a_plan_refused_because_of_a_setting_names_config_toml(run: Run) -> None:
+    assert run("config", "set", "equipment", "none").exit_code == 0
+    result = run("plan", "--phase", "recovery")
+    assert one_error(result, 1).endswith("(equipment from config.toml: see corecli config show)")
+    assert run("plan", "--phase", "recovery", "--equipment", "mat").exit_code == 0

@@ -351,18 +351,16 @@ def plan(
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
     from dataclasses import replace
-    from datetime import date
-
-    from corecli.planner import plan_routine
 
     catalogue = _catalogue(catalog)
     with _recorded_history() as history:
         guidance = _guidance(history, catalogue, phase, include)
+    config = _config()
     request = _plan_request(
-        _config(), guidance, minutes, equipment, condition, level, include, exclude, seed
+        config, guidance, minutes, equipment, condition, level, include, exclude, seed
     )
     request = replace(request, name=name)
-    routine = plan_routine(catalogue, request, date.today())
+    routine = _plan(catalogue, request, _from_config(config, minutes, equipment, condition, level))
     if output is not None:
         from corecli.routines import save_routine
 
@@ -531,12 +529,10 @@ def run(
         if routine_file is None and exercise is None:
             from dataclasses import replace
 
-            from corecli.planner import plan_routine
-
             guidance = _guidance(history, catalogue, phase, include)
             request = _plan_request(config, guidance, *planning)
             request = replace(request, settings=settings)
-            routine = plan_routine(catalogue, request, date.today())
+            routine = _plan(catalogue, request, _from_config(config, *planning[:4]))
             _tell(guidance.lines)
         else:
             if routine_file is not None:
@@ -1241,6 +1237,38 @@ def _plan_request(
         flagged=guidance.flagged,
         seed=seed,
     )
+
+
+def _from_config(
+    config: Config,
+    minutes: int | None,
+    equipment: list[EquipmentChoice] | None,
+    condition: PlanCondition | None,
+    level: Level | None,
+) -> list[str]:
+    """The planning settings that come from config.toml, not from options."""
+    given = {"minutes": minutes, "equipment": equipment, "condition": condition, "level": level}
+    return [
+        key for key, value in given.items() if value is None and getattr(config, key) is not None
+    ]
+
+
+def _plan(catalogue: Catalogue, request: PlanRequest, from_config: list[str]) -> Routine:
+    """plan_routine, with a refusal saying which settings came from config.toml."""
+    from datetime import date
+
+    from corecli.errors import PlanProblem
+    from corecli.planner import plan_routine
+
+    try:
+        return plan_routine(catalogue, request, date.today())
+    except PlanProblem as problem:
+        if not from_config:
+            raise
+        settings = " and ".join(from_config)
+        raise PlanProblem(
+            f"{problem} ({settings} from config.toml: see corecli config show)"
+        ) from None
 
 
 def _equipment(choices: list[EquipmentChoice]) -> set[Equipment]:

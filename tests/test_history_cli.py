@@ -923,3 +923,17 @@ def test_a_plan_refused_because_of_a_setting_names_config_toml(run: Run) -> None
     result = run("plan", "--phase", "recovery")
     assert one_error(result, 1).endswith("(equipment from config.toml: see corecli config show)")
     assert run("plan", "--phase", "recovery", "--equipment", "mat").exit_code == 0
+
+
+def test_a_home_that_cannot_hold_files_runs_the_session_unsaved(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CORECLI_HOME below a plain file: nothing can be written there, yet the session runs."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CORECLI_HOME", str(blocker / "home"))
+    result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "2")
+    assert result.exit_code == 0, result.output
+    assert "Session complete." in result.stdout
+    assert result.stderr.startswith("History not saved: ")
+    assert len(result.stderr.splitlines()) == 1

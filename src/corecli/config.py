@@ -98,7 +98,7 @@ def load_config(home: Path) -> Config:
     path = config_path(home)
     try:
         blank = not path.read_bytes().strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file, or no folder to hold one
         return Config.model_construct()  # the defaults are valid: skip building a validator
     except OSError:
         blank = False  # read_toml says what is wrong, in the words it uses for every file

@@ -252,8 +252,8 @@ def test_a_failed_migration_leaves_the_old_schema_whole(path: Path) -> None:
 # --- Files corecli cannot use -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("read_only", [False, True], ids=["write", "read-only"])
-def test_a_history_from_a_newer_corecli_is_left_alone(path: Path, read_only: bool) -> None:
+@pytest.mark.parametrize("create", [True, False], ids=["open", "look"])
+def test_a_history_from_a_newer_corecli_is_left_alone(path: Path, create: bool) -> None:
     path.parent.mkdir(parents=True)
     with raw(path) as connection:
         connection.execute("CREATE TABLE future (x)")
@@ -262,7 +262,7 @@ def test_a_history_from_a_newer_corecli_is_left_alone(path: Path, read_only: boo
     before = path.read_bytes()
 
     with pytest.raises(HistoryProblem) as caught:
-        History.open(path, read_only=read_only)
+        History.open(path, create=create)
 
     assert caught.value.damaged
     message = str(caught.value)
@@ -271,20 +271,6 @@ def test_a_history_from_a_newer_corecli_is_left_alone(path: Path, read_only: boo
     assert "Upgrade corecli" in message
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
-
-
-def test_an_old_history_opened_read_only_asks_for_a_write_and_is_not_changed(path: Path) -> None:
-    path.parent.mkdir(parents=True)
-    version_1_database(path)
-    before = path.read_bytes()
-
-    with pytest.raises(HistoryProblem) as caught:
-        History.open(path, read_only=True)
-
-    assert not caught.value.damaged
-    assert str(path) in str(caught.value)
-    assert "needs updating" in str(caught.value)
-    assert path.read_bytes() == before
 
 
 def _random_bytes(tmp_path: Path) -> bytes:
@@ -338,8 +324,8 @@ def test_a_folder_where_the_file_should_be_is_a_plain_problem(path: Path) -> Non
     assert path.is_dir()
 
 
-@pytest.mark.parametrize("read_only", [False, True], ids=["write", "read-only"])
-def test_a_foreign_sqlite_file_is_reported_as_damaged_and_kept(path: Path, read_only: bool) -> None:
+@pytest.mark.parametrize("create", [True, False], ids=["open", "look"])
+def test_a_foreign_sqlite_file_is_reported_as_damaged_and_kept(path: Path, create: bool) -> None:
     path.parent.mkdir(parents=True)
     with raw(path) as connection:
         connection.execute("CREATE TABLE sessions (name TEXT)")  # some other program's file
@@ -347,7 +333,7 @@ def test_a_foreign_sqlite_file_is_reported_as_damaged_and_kept(path: Path, read_
     before = path.read_bytes()
 
     with pytest.raises(HistoryProblem) as caught:
-        History.open(path, read_only=read_only)
+        History.open(path, create=create)
 
     assert caught.value.damaged
     message = str(caught.value)
@@ -920,7 +906,7 @@ def test_last_screening_is_the_newest(history: History) -> None:
 
 
 def test_reading_a_missing_history_creates_nothing(path: Path, isolated: Path) -> None:
-    with History.open(path, read_only=True) as history:
+    with History.open(path, create=False) as history:
         assert history.sessions() == []
         assert history.session_count() == 0
         assert history.flags() == []
@@ -934,7 +920,7 @@ def test_reading_a_missing_history_creates_nothing(path: Path, isolated: Path) -
 def test_reading_an_existing_history(path: Path) -> None:
     real_database(path, sessions=2)
 
-    with History.open(path, read_only=True) as history:
+    with History.open(path, create=False) as history:
         assert [row.started for row in history.sessions()] == [
             MONDAY + timedelta(days=1),
             MONDAY,

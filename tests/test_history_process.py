@@ -129,7 +129,7 @@ def test_a_session_killed_midway_keeps_the_exercises_it_finished(
     assert len(found) == 7
     assert 1 <= done < 7
 
-    with History.open(history_path(isolated), read_only=True) as history:
+    with History.open(history_path(isolated), create=False) as history:
         [row] = history.sessions()
     assert (row.ended, row.ending, row.done, row.items) == (None, None, done, 7)
 

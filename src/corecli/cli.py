@@ -711,7 +711,7 @@ def _history() -> Iterator[History]:
     from corecli.home import corecli_home, history_path
 
     path = history_path(corecli_home())
-    history = History.open(path, read_only=not path.exists())
+    history = History.open(path, create=False)
     try:
         yield history
     finally:

@@ -206,16 +206,19 @@ class History:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = False) -> History:
-        """Open (and create or migrate) the history; raise HistoryProblem if it can't be."""
-        if read_only and not path.exists():
+    def open(cls, path: Path, *, create: bool = True) -> History:
+        """Open (and create or migrate) the history; raise HistoryProblem if it can't be.
+
+        ``create=False``: a missing file gives an empty history in memory, and no
+        file or folder is made (for commands that only look).
+        """
+        if not create and not path.exists():
             connection = sqlite3.connect(":memory:", isolation_level=None)
             history = cls(connection, path)
             history._migrate()
             return history
         try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise _problem(path, error) from None
@@ -242,15 +245,8 @@ class History:
                     " another folder",
                     damaged=True,
                 )
-            if not read_only:
-                # Set once; a file that is already WAL can then be read from read-only media.
-                history._use_wal()
-                history._migrate()
-            elif version < SCHEMA_VERSION:
-                raise HistoryProblem(
-                    f"{visible(str(path))} needs updating to a newer format, but it cannot be"
-                    " written; run a command that records something, such as corecli walk"
-                )
+            history._use_wal()
+            history._migrate()
         except sqlite3.Error as error:
             connection.close()
             raise _problem(path, error) from None

@@ -72,7 +72,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from corecli.history import FILE_NAME, History
+from corecli.history import History
+from corecli.home import HISTORY_NAME
 from corecli.models import ItemRecord, SessionRecord
 from corecli.planner import default_name
 from corecli.progress import PastSession, choose_phase, traffic_light
@@ -253,7 +254,7 @@ def generate(path: Path, count: int, seed: int = SEED) -> Generated:
         stored, flags = history.session_count(), len(history.flags())
     if stored != count:
         raise SystemExit(f"error: generated {count} sessions but the history holds {stored}")
-    left_over = [p.name for p in path.parent.iterdir() if p.name != FILE_NAME]
+    left_over = [p.name for p in path.parent.iterdir() if p.name != HISTORY_NAME]
     if left_over:
         raise SystemExit(f"error: generation left {', '.join(left_over)} beside the history")
     return Generated(
@@ -411,7 +412,7 @@ class Homes:
         """A new home, holding a copy of ``history`` if given (and nothing else)."""
         home = Path(tempfile.mkdtemp(prefix="home-", dir=self._root))
         if history is not None:
-            shutil.copyfile(history, home / FILE_NAME)
+            shutil.copyfile(history, home / HISTORY_NAME)
         return {**self._base, "CORECLI_HOME": str(home)}
 
 
@@ -568,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for count in SIZES:
             folder = root / f"history-{count}"
             folder.mkdir()
-            histories.append(generate(folder / FILE_NAME, count))
+            histories.append(generate(folder / HISTORY_NAME, count))
         small, big = histories
         homes = Homes(root)
         checked = check_output(big, homes)

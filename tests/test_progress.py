@@ -320,7 +320,7 @@ PHASE_SCENARIOS = [
         [session(0), session(2, MAINTENANCE)],
         MAINTENANCE,
         False,
-        "1 of 3",
+        "the full programme, as last time",
     ),
     (
         "an explicit acute session after recovery greens",

@@ -1083,10 +1083,8 @@ def _walking_line(walked: dict[date, int]) -> str:
     today = date.today()
     this_week = week_start(today)
     goal = walking_goals(walked, today)[this_week]
-    return (
-        f"Walking this week: {walked.get(this_week, 0)} of {goal} minutes"
-        f" (building up to {WALK_GOAL_MAX} a week)"
-    )
+    line = f"Walking this week: {walked.get(this_week, 0)} of {goal} minutes"
+    return line if goal == WALK_GOAL_MAX else f"{line} (building up to {WALK_GOAL_MAX} a week)"
 
 
 @app.command()

@@ -145,6 +145,8 @@ def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
         return PhaseDecision(
             current, f"{current}: staying after an amber session on {_day(last.day)}"
         )
+    if current is PHASES[-1]:
+        return PhaseDecision(current, f"{current}: the full programme, as last time")
     return PhaseDecision(
         current,
         f"{current}: {len(counted)} of {GREEN_RUN} green sessions, at least"

@@ -171,7 +171,10 @@ def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
         )
     )
     parts.append(Text("\nSessions per week", style="bold"))
-    parts.append(_week_bars({w: (n, n) for w, n in stats.per_week.items()}, unit=""))
+    if stats.sessions:
+        parts.append(_week_bars(stats.per_week))
+    else:
+        parts.append(Text("No sessions yet: corecli run starts one.", style="dim"))
     parts.append(Text("\nPain after sessions (0-10, oldest first)", style="bold"))
     if stats.pain_after:
         recent = stats.pain_after[-40:]
@@ -184,7 +187,12 @@ def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
     else:
         parts.append(Text("No pain check-ins yet.", style="dim"))
     parts.append(Text("\nWalking per week (minutes against the goal)", style="bold"))
-    parts.append(_walking(stats.walking))
+    walked = {week: figures for week, figures in stats.walking.items() if figures[0]}
+    if walked:  # from the first week with a walk
+        first = min(walked)
+        parts.append(_walking({w: f for w, f in stats.walking.items() if w >= first}))
+    else:
+        parts.append(Text("No walks logged yet: corecli walk MINUTES.", style="dim"))
     for title, counted in (("Most skipped", stats.skipped), ("Most often hurt", stats.hurt)):
         if counted:
             listed = ", ".join(f"{visible(name_of.get(e, e))} ({n})" for e, n in counted)
@@ -197,14 +205,14 @@ def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
     return Group(*parts)
 
 
-def _week_bars(weeks: dict[date, tuple[int, int]], unit: str) -> Table:
+def _week_bars(weeks: dict[date, int]) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(no_wrap=True)
-    most = max((value for value, _ in weeks.values()), default=0)
-    for monday, (value, _) in weeks.items():
-        table.add_row(f"{monday:%d %b}", f"{value}{unit}", bar(value, most))
+    most = max(weeks.values(), default=0)
+    for monday, count in weeks.items():
+        table.add_row(f"{monday:%d %b}", str(count), bar(count, most))
     return table
 
 

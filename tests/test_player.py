@@ -568,6 +568,15 @@ def test_summary_gives_pain_advice_when_something_hurt() -> None:
     assert len(lines) == 4
 
 
+def test_summary_says_a_saved_hurt_is_left_out_of_plans() -> None:
+    record = play_scripted([(17.0, "x"), (25.0, "s")]).record
+    lines = summary_lines(record, SCRIPT, saved=True)
+    assert lines[3].startswith(
+        "You said Bridge hurt. Plans leave it out from now on (corecli unflag bridge brings"
+        " it back); if pain persists"
+    )
+
+
 # --- Frames -----------------------------------------------------------------------------------
 
 # A routine with a long per-side exercise, for frames such as "Set 1/2 · Rep 3/10 · Left side".

@@ -663,7 +663,7 @@ def _play(
             record, exit_code = error.record, 143  # type: ignore[attr-defined]
     light = traffic_light(pain.before, pain.after)
     log.end(record, pain.after, light)
-    for line in summary_lines(record, script):
+    for line in summary_lines(record, script, saved=log.saved):
         console.print(literal(line))
     asked = pain.asking and pain.after is None and record.ending in (Ending.finished, Ending.quit)
     if asked and not exit_code:

@@ -357,8 +357,9 @@ def _clock_text(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def summary_lines(record: SessionRecord, script: Script) -> list[str]:
-    """The end-of-session summary as plain lines."""
+def summary_lines(record: SessionRecord, script: Script, *, saved: bool = False) -> list[str]:
+    """The end-of-session summary as plain lines (``saved``: the history has the session,
+    so exercises marked as hurting are now left out of plans)."""
     from corecli.vocab import Outcome
 
     status = {
@@ -376,14 +377,23 @@ def summary_lines(record: SessionRecord, script: Script) -> list[str]:
         f" · total time {format_duration(round(record.total_s))}",
     ]
     hurt = [
-        info.name
+        (item.exercise, info.name)
         for item, info in zip(record.items, script.items, strict=True)
         if item.outcome is Outcome.hurt
     ]
     if hurt:
+        names = ", ".join(name for _, name in hurt)
+        if not saved:
+            leave_out = "Leave it out until the pain settles"
+        elif len(hurt) == 1:
+            leave_out = (
+                f"Plans leave it out from now on (corecli unflag {hurt[0][0]} brings it back)"
+            )
+        else:
+            leave_out = "Plans leave them out from now on (corecli unflag ID brings one back)"
         lines.append(
-            f"You said {', '.join(hurt)} hurt. Leave it out until the pain settles; if pain"
-            " persists, gets worse or spreads down a leg, see a doctor or physiotherapist."
+            f"You said {names} hurt. {leave_out}; if pain persists, gets worse or spreads"
+            " down a leg, see a doctor or physiotherapist."
         )
     return lines
 

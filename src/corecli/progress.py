@@ -149,7 +149,7 @@ def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
         return PhaseDecision(current, f"{current}: the full programme, as last time")
     return PhaseDecision(
         current,
-        f"{current}: {len(counted)} of {GREEN_RUN} green sessions, at least"
+        f"{current}: {len(counted)} of {GREEN_RUN} completed green sessions, at least"
         f" {GREEN_GAP_DAYS} days apart, before moving on",
     )
 

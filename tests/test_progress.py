@@ -125,13 +125,13 @@ def test_traffic_light_next_morning_is_optional() -> None:
 PHASE_SCENARIOS = [
     # (id, sessions oldest first, phase, changed, text the reason must contain)
     ("no sessions", [], ACUTE, False, "no sessions yet"),
-    ("one green", [session(0)], ACUTE, False, "1 of 3 green sessions"),
+    ("one green", [session(0)], ACUTE, False, "1 of 3 completed green sessions"),
     (
         "three greens one day apart: only every other counts",
         [session(0), session(1), session(2)],
         ACUTE,
         False,
-        "2 of 3 green sessions",
+        "2 of 3 completed green sessions",
     ),
     (
         "three greens two days apart",

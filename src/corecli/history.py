@@ -144,7 +144,7 @@ class SessionLog:
         self._history = history
         self.problem = problem if history is None else None
         self.session_id: int | None = None
-        self._day = date.today()
+        self._day: date | None = None  # the session's date, for flags
 
     @property
     def saved(self) -> bool:
@@ -153,26 +153,25 @@ class SessionLog:
     def begin(self, record: SessionRecord, pain_before: int | None) -> None:
         """Record the session as started; ``record`` lists its items, none reached yet."""
         self._day = record.started.date()
-        self._try(
-            lambda history: setattr(
-                self,
-                "session_id",
-                history.begin_session(
-                    started=record.started,
-                    routine=record.routine,
-                    phase=record.phase,
-                    condition=record.condition,
-                    planned_s=record.planned_s,
-                    items=record.items,
-                    pain_before=pain_before,
-                ),
+        if self._history is None:
+            return
+        try:
+            self.session_id = self._history.begin_session(
+                started=record.started,
+                routine=record.routine,
+                phase=record.phase,
+                condition=record.condition,
+                planned_s=record.planned_s,
+                items=record.items,
+                pain_before=pain_before,
             )
-        )
+        except HistoryProblem as problem:
+            self._give_up(problem)
 
     def item(self, position: int, item: ItemRecord) -> None:
-        if self.session_id is not None:
-            session_id = self.session_id
-            self._try(lambda history: history.save_item(session_id, position, item, self._day))
+        session_id, day = self.session_id, self._day
+        if session_id is not None and day is not None:
+            self._try(lambda history: history.save_item(session_id, position, item, day))
 
     def end(self, record: SessionRecord, pain_after: int | None, light: Light | None) -> None:
         if self.session_id is not None:
@@ -194,8 +193,12 @@ class SessionLog:
         try:
             write(self._history)
         except HistoryProblem as problem:
-            self.problem = str(problem)
-            self._history = None
+            self._give_up(problem)
+
+    def _give_up(self, problem: HistoryProblem) -> None:
+        """Stop writing: the rest of the session runs unsaved, and says why."""
+        self.problem = str(problem)
+        self._history = None
 
 
 class History:

@@ -123,6 +123,11 @@ def _choice_help(
     return {"metavar": metavar, "help": f"{text}: {listed}{more}.", "show_default": False}
 
 
+def _number(metavar: str, low: int, high: int, text: str) -> Any:
+    """A whole-number option from ``low`` to ``high`` with no default shown."""
+    return typer.Option(min=low, max=high, metavar=metavar, show_default=False, help=text)
+
+
 CatalogOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -418,24 +423,10 @@ def run(
     exclude: ExcludeOption = None,
     seed: SeedOption = None,
     prep: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            max=120,
-            metavar="S",
-            show_default=False,
-            help="Seconds to get ready at the start (default: 5).",
-        ),
+        int | None, _number("S", 0, 120, "Seconds to get ready at the start (default: 5).")
     ] = None,
     transition: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            max=120,
-            metavar="S",
-            show_default=False,
-            help="Seconds to get into each position (default: 10).",
-        ),
+        int | None, _number("S", 0, 120, "Seconds to get into each position (default: 10).")
     ] = None,
     sound: Annotated[
         bool | None,
@@ -453,21 +444,9 @@ def run(
             help="Speak names, sides and rests (espeak-ng, spd-say, say).",
         ),
     ] = None,
-    pain_before: Annotated[
-        int | None,
-        typer.Option(
-            min=0, max=10, metavar="N", show_default=False, help="Pain now, 0-10 (else asked)."
-        ),
-    ] = None,
+    pain_before: Annotated[int | None, _number("N", 0, 10, "Pain now, 0-10 (else asked).")] = None,
     pain_after: Annotated[
-        int | None,
-        typer.Option(
-            min=0,
-            max=10,
-            metavar="N",
-            show_default=False,
-            help="Pain at the end, 0-10 (else asked).",
-        ),
+        int | None, _number("N", 0, 10, "Pain at the end, 0-10 (else asked).")
     ] = None,
     no_check_in: Annotated[
         bool,

@@ -522,8 +522,8 @@ def test_a_walk_on_another_day_counts_in_that_week(run: Run) -> None:
         (["10", "--on", "2999-01-01"], "Error: --on 2999-01-01 is in the future"),
         (
             ["10", "--on", "notadate"],
-            "Error: --on takes a date such as 2026-11-01, or 30d / 4w for days or weeks ago,"
-            " not 'notadate'",
+            "Error: --on takes a date such as 2026-11-01, today, yesterday, or 30d / 4w for"
+            " days or weeks ago, not 'notadate'",
         ),
     ],
 )
@@ -631,8 +631,8 @@ def test_history_since_a_date_is_inclusive(run: Run, store: History) -> None:
     [
         (
             ["--since", "bogus"],
-            "Error: --since takes a date such as 2026-11-01, or 30d / 4w for days or weeks"
-            " ago, not 'bogus'",
+            "Error: --since takes a date such as 2026-11-01, today, yesterday, or 30d / 4w"
+            " for days or weeks ago, not 'bogus'",
         ),
         (["--json", "--csv"], "Error: choose --json or --csv, not both"),
     ],
@@ -937,3 +937,8 @@ def test_a_home_that_cannot_hold_files_runs_the_session_unsaved(
     assert "Session complete." in result.stdout
     assert result.stderr.startswith("History not saved: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_walk_on_yesterday_and_history_since_today(run: Run) -> None:
+    assert run("walk", "15", "--on", "yesterday").exit_code == 0
+    assert run("history", "--since", "today", "--json").stdout.strip() == "[]"

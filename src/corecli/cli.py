@@ -905,7 +905,9 @@ def walk(
     on: Annotated[
         str | None,
         typer.Option(
-            metavar="DATE", show_default=False, help="Day of the walk, YYYY-MM-DD (default: today)."
+            metavar="DATE",
+            show_default=False,
+            help="Day of the walk: YYYY-MM-DD, yesterday, 3d (default: today).",
         ),
     ] = None,
 ) -> None:
@@ -971,10 +973,13 @@ def _writable_history() -> Iterator[History]:
 
 
 def _parse_day(text: str, option: str) -> date:
-    """``YYYY-MM-DD``, or ``Nd`` / ``Nw`` for that many days or weeks ago."""
+    """``YYYY-MM-DD``, ``today``, ``yesterday``, or ``Nd`` / ``Nw`` days or weeks ago."""
     from datetime import date, timedelta
 
     text = text.strip().lower()
+    named = {"today": 0, "yesterday": 1}
+    if text in named:
+        return date.today() - timedelta(days=named[text])
     units = {"d": 1, "w": 7}
     if len(text) > 1 and text[-1] in units and text[:-1].isdigit() and int(text[:-1]) < 100_000:
         return date.today() - timedelta(days=int(text[:-1]) * units[text[-1]])
@@ -982,8 +987,8 @@ def _parse_day(text: str, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageProblem(
-            f"{option} takes a date such as 2026-11-01, or 30d / 4w for days or weeks ago,"
-            f" not {text!r}"
+            f"{option} takes a date such as 2026-11-01, today, yesterday, or 30d / 4w for"
+            f" days or weeks ago, not {text!r}"
         ) from None
 
 
@@ -994,7 +999,7 @@ def history(
         typer.Option(
             metavar="DATE",
             show_default=False,
-            help="From this day on: YYYY-MM-DD, or 30d / 4w ago.",
+            help="From this day on: YYYY-MM-DD, today, yesterday, or 30d / 4w ago.",
         ),
     ] = None,
     limit: Annotated[

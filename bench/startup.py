@@ -16,7 +16,10 @@ an empty ``CORECLI_HOME`` of its own and ``COLUMNS=100``.
 
 Targets: each median ratio corecli / trivial is at most 1.25x; for plan, 1.3x.
 
-Run:  python bench/startup.py [--runs N]      (N >= 7, default 9)
+Run:  python bench/startup.py [--runs N] [--instructions]      (N >= 7, default 9)
+
+``--instructions`` adds instruction counts from valgrind, which do not move
+with the machine's load the way wall time does.
 
 It reports and exits 0 whatever the ratios; a command that fails is an error (exit 1).
 """
@@ -27,6 +30,8 @@ import argparse
 import compileall
 import importlib.util
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -117,6 +122,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_RUNS,
         metavar="N",
         help=f"timed runs of each case, interleaved (at least {MIN_RUNS}; default {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind (slow: about 10 s per case)",
     )
     args = parser.parse_args(argv)
     if args.runs < MIN_RUNS:
@@ -220,16 +230,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         corecli_plan = Case("corecli plan", (*corecli, "plan", "--seed", "1"))
 
         cases = [corecli_help, trivial_help, corecli_list, trivial_hello, corecli_plan]
-        times = measure(cases, args.runs, Environments(root))
-    report(
-        times,
-        [
+        comparisons = [
             Comparison(corecli_help, trivial_help),
             Comparison(corecli_list, trivial_hello),
             Comparison(corecli_plan, trivial_hello, PLAN_TARGET_RATIO),
-        ],
-    )
+        ]
+        envs = Environments(root)
+        times = measure(cases, args.runs, envs)
+        report(times, comparisons)
+        if args.instructions:
+            report_instructions(cases, comparisons, envs)
     return 0
+
+
+def report_instructions(
+    cases: Sequence[Case], comparisons: Sequence[Comparison], envs: Environments
+) -> None:
+    """Instructions executed, counted by valgrind: the same every run, whatever the load.
+
+    Wall time on a shared machine drifts by tens of percent between runs; the
+    count does not (PYTHONHASHSEED is fixed), so it shows whether a change helped.
+    It weighs process start-up (exec, loading libraries) less than wall time does,
+    so its ratios run higher.
+    """
+    if shutil.which("valgrind") is None:
+        print("\ninstruction counts: valgrind is not installed")
+        return
+    counts = {}
+    for case in cases:
+        env = {**envs.fresh(), "PYTHONHASHSEED": "0"}
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *case.argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        found = re.search(r"Collected : (\d+)", result.stderr)
+        if result.returncode != 0 or found is None:
+            print(f"\ninstruction counts: valgrind failed on `{case.label}`")
+            return
+        counts[case] = int(found.group(1))
+    print("\ninstructions (valgrind callgrind, one run each, for information)")
+    width = max(len(case.label) for case in cases)
+    for case, count in counts.items():
+        print(f"{case.label:<{width}}  {count / 1e6:8.1f} M")
+    labels = [f"{c.subject.label} / {c.baseline.label}" for c in comparisons]
+    width = max(len(label) for label in labels)
+    for label, comparison in zip(labels, comparisons, strict=True):
+        ratio = counts[comparison.subject] / counts[comparison.baseline]
+        print(f"{label:<{width}}  {ratio:5.2f}×")
 
 
 if __name__ == "__main__":

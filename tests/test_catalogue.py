@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -15,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corecli import catalogue
 from corecli.catalogue import BUNDLED_PATH, ExerciseFilter, load_catalogue
-from corecli.errors import UnknownExercise
+from corecli.errors import FileProblem, UnknownExercise
 from corecli.models import Exercise
 from corecli.vocab import (
     Condition,
@@ -515,3 +517,38 @@ def test_select_returns_exactly_the_exercises_meeting_every_criterion(
 ) -> None:
     expected = [exercise for exercise in EXERCISES if matches_every_criterion(chosen, exercise)]
     assert chosen.select(BUNDLED) == expected
+
+
+# --- The bundled catalogue is built without validation only when it is the tested file ---
+
+
+def test_the_bundled_digest_is_the_file_these_tests_validate() -> None:
+    digest = hashlib.sha256(BUNDLED_PATH.read_bytes()).hexdigest()
+    assert digest == catalogue.BUNDLED_SHA256, (
+        "data/exercises.toml has changed. Once the whole suite passes (it validates the"
+        f" file), set BUNDLED_SHA256 = {digest!r} in src/corecli/catalogue.py"
+    )
+
+
+def test_the_trusted_bundled_catalogue_equals_the_validated_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    trusted = catalogue.read_catalogue_file(BUNDLED_PATH)
+    monkeypatch.setattr(catalogue, "BUNDLED_SHA256", "0" * 64)  # as if the file had changed
+    validated = catalogue.read_catalogue_file(BUNDLED_PATH)
+    # repr shows the types too: an enum member, not a string that equals it
+    assert [repr(e) for e in trusted] == [repr(e) for e in validated]
+    assert trusted == validated
+
+
+def test_a_changed_bundled_file_is_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = tmp_path / "exercises.toml"
+    edited.write_text(
+        BUNDLED_PATH.read_text(encoding="utf-8").replace("sets = 1", "sets = 99", 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(catalogue, "BUNDLED_PATH", edited)
+    with pytest.raises(FileProblem, match=r"dose\.sets"):
+        load_catalogue()

@@ -616,6 +616,9 @@ def _play(
     bell_stream = sys.stdout if sound and full_screen else None
     notices = lambda text: typer.echo(text, err=True)  # noqa: E731
     chime = Sound(bell_stream, voice=voice, notice=notices)
+    import gc
+
+    gc.enable()  # off for quick commands (see __main__.py); a session runs for minutes
     log.begin(starting_record(timeline, script, datetime.now()), pain.before)
     exit_code = 0
     with contextlib.ExitStack() as stack:

@@ -1093,7 +1093,6 @@ def stats() -> None:
         walked = store.walk_minutes_by_week()
         goals = walking_goals(walked, today)
         figures = Stats(
-            today=today,
             sessions=store.session_count(),
             streak_days=streak(store.session_days(), today),
             per_week=store.sessions_by_week(weeks),

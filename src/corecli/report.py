@@ -150,7 +150,6 @@ def bar(value: int, most: int, width: int = BAR_WIDTH) -> str:
 class Stats:
     """Everything ``corecli stats`` shows, already counted."""
 
-    today: date
     sessions: int
     streak_days: int
     per_week: dict[date, int]  # Monday -> sessions, oldest first

@@ -161,6 +161,7 @@ class Stats:
 
 
 def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
+    """`corecli stats`: streak, weekly bars, the pain sparkline, walking, trouble spots."""
     parts: list[RenderableType] = []
     days = "day" if stats.streak_days == 1 else "days"
     parts.append(

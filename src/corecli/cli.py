@@ -618,7 +618,10 @@ def _play(
     chime = Sound(bell_stream, voice=voice, notice=notices)
     import gc
 
-    gc.enable()  # off for quick commands (see __main__.py); a session runs for minutes
+    # Off for quick commands (see __main__.py); a session runs for minutes. Freezing
+    # first keeps everything made so far out of the collector's sweeps.
+    gc.freeze()
+    gc.enable()
     log.begin(starting_record(timeline, script, datetime.now()), pain.before)
     exit_code = 0
     with contextlib.ExitStack() as stack:

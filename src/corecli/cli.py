@@ -128,6 +128,11 @@ def _number(metavar: str, low: int, high: int, text: str) -> Any:
     return typer.Option(min=low, max=high, metavar=metavar, show_default=False, help=text)
 
 
+def _day_option(text: str) -> Any:
+    """A DATE option, read by :func:`_parse_day`."""
+    return typer.Option(metavar="DATE", show_default=False, help=text)
+
+
 CatalogOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -691,13 +696,12 @@ def _recorded_history() -> Iterator[History | None]:
 
 
 @contextlib.contextmanager
-def _history() -> Iterator[History]:
-    """The history for reading; an empty one if nothing was ever recorded."""
+def _history(*, create: bool = False) -> Iterator[History]:
+    """The history; unless ``create``, an empty one (and no file) if nothing was recorded."""
     from corecli.history import History
     from corecli.home import corecli_home, history_path
 
-    path = history_path(corecli_home())
-    history = History.open(path, create=False)
+    history = History.open(history_path(corecli_home()), create=create)
     try:
         yield history
     finally:
@@ -884,13 +888,13 @@ def checkin(
     """
     from corecli.progress import LIGHT_ADVICE, traffic_light
 
-    with _writable_history() as history:
+    with _history() as history:
         latest = history.sessions(limit=1)
         if not latest:
             raise UsageProblem("there is no session to check in for yet; run one first")
         session = latest[0]
         light = traffic_light(session.pain_before, session.pain_after, pain)
-        history.check_in(pain, light)
+        history.check_in(session.id, pain, light)
     replaced = (
         f" (was {session.pain_next_day})"
         if session.pain_next_day is not None and session.pain_next_day != pain
@@ -910,12 +914,7 @@ def walk(
         int, typer.Argument(min=1, max=600, metavar="MINUTES", help="How long you walked.")
     ],
     on: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            show_default=False,
-            help="Day of the walk: YYYY-MM-DD, yesterday, 3d (default: today).",
-        ),
+        str | None, _day_option("Day of the walk: YYYY-MM-DD, yesterday, 3d (default: today).")
     ] = None,
 ) -> None:
     """Log a walk. Walking is the sources' everyday exercise: build up to 150 minutes a week.
@@ -931,7 +930,7 @@ def walk(
     if day > today:
         raise UsageProblem(f"--on {day} is in the future")
     moment = datetime.now() if day == today else datetime.combine(day, datetime.min.time())
-    with _writable_history() as history:
+    with _history(create=True) as history:
         history.add_walk(moment, minutes)
         by_week = history.walk_minutes_by_week()
     week = week_start(day)
@@ -960,23 +959,11 @@ def unflag(
         exercise_id = _catalogue(catalog).find(query).id
     except UnknownExercise:
         exercise_id = query  # flags of exercises no longer in the catalogue
-    with _writable_history() as history:
+    with _history() as history:
         if not history.unflag(exercise_id):
             flagged = ", ".join(flag.exercise for flag in history.flags()) or "none"
             raise CorecliError(f"{visible(exercise_id)} is not flagged (flagged: {flagged})")
     typer.echo(f"{visible(exercise_id)} will be planned again. Stop it if it hurts.")
-
-
-@contextlib.contextmanager
-def _writable_history() -> Iterator[History]:
-    from corecli.history import History
-    from corecli.home import corecli_home, history_path
-
-    history = History.open(history_path(corecli_home()))
-    try:
-        yield history
-    finally:
-        history.close()
 
 
 def _parse_day(text: str, option: str) -> date:
@@ -1002,12 +989,7 @@ def _parse_day(text: str, option: str) -> date:
 @app.command()
 def history(
     since: Annotated[
-        str | None,
-        typer.Option(
-            metavar="DATE",
-            show_default=False,
-            help="From this day on: YYYY-MM-DD, today, yesterday, or 30d / 4w ago.",
-        ),
+        str | None, _day_option("From this day on: YYYY-MM-DD, today, yesterday, or 30d / 4w ago.")
     ] = None,
     limit: Annotated[
         int | None,

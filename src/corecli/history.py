@@ -404,17 +404,12 @@ class History:
             (pain_after, light.value if light else None, session_id),
         )
 
-    def check_in(self, pain: int, light: Light | None) -> tuple[SessionRow, int | None] | None:
-        """Record next-morning pain on the latest session; returns it and the score replaced."""
-        latest = self.sessions(limit=1)
-        if not latest:
-            return None
-        session = latest[0]
+    def check_in(self, session_id: int, pain: int, light: Light | None) -> None:
+        """Record the morning-after pain score of a session, and its light again."""
         self._write(
             "UPDATE sessions SET pain_next_day = ?, light = ? WHERE id = ?",
-            (pain, light.value if light else None, session.id),
+            (pain, light.value if light else None, session_id),
         )
-        return session, session.pain_next_day
 
     def sessions(self, *, since: date | None = None, limit: int | None = None) -> list[SessionRow]:
         """Sessions newest first, optionally from a day on and at most ``limit`` of them."""

@@ -756,13 +756,14 @@ def _guidance(
 def _warn_flagged(history: History, routine: Routine) -> None:
     """A routine chosen by hand may hold exercises the person said hurt: remind them."""
     from corecli.errors import visible
+    from corecli.units import format_day
 
     planned = {item.exercise for item in routine.items}
     for flag in history.flags():
         if flag.exercise in planned:
             typer.echo(
-                f"Note: you marked {visible(flag.exercise)} as hurting on {flag.since.day}"
-                f" {flag.since:%b}. Stop it if it hurts again.",
+                f"Note: you marked {visible(flag.exercise)} as hurting on"
+                f" {format_day(flag.since)}. Stop it if it hurts again.",
                 err=True,
             )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from corecli.errors import visible
+from corecli.units import format_day
 from corecli.vocab import Light, Phase
 
 GREEN_RUN = 3  # green sessions in a row that move a person on to the next phase
@@ -97,7 +98,7 @@ def plan_guidance(
     for exercise, since in flags:
         shown = visible(exercise)
         lines.append(
-            f"Left out: {shown}, marked as hurting on {_day(since)}"
+            f"Left out: {shown}, marked as hurting on {format_day(since)}"
             f" (corecli unflag {shown} brings it back)"
         )
     return Guidance(phase, frozenset(exercise for exercise, _ in flags), lines)
@@ -122,20 +123,20 @@ def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
         if PHASES.index(current) < PHASES.index(last.phase):
             # Already below the red session's phase: that red has been acted on.
             return PhaseDecision(
-                current, f"{current}: stepped back after a red session on {_day(last.day)}"
+                current, f"{current}: stepped back after a red session on {format_day(last.day)}"
             )
         back = _step(current, -1)
         if back is current:
             return PhaseDecision(
-                back, f"{back}: a red session on {_day(last.day)}, so gentle work only"
+                back, f"{back}: a red session on {format_day(last.day)}, so gentle work only"
             )
         return PhaseDecision(
-            back, f"{back}: stepped back after a red session on {_day(last.day)}", True
+            back, f"{back}: stepped back after a red session on {format_day(last.day)}", True
         )
     counted = _green_run(judged, current)
     if len(counted) >= GREEN_RUN:
         ahead = _step(current, +1)
-        since = _day(counted[0].day)
+        since = format_day(counted[0].day)
         if ahead is current:
             return PhaseDecision(current, f"{current}: the full programme, green since {since}")
         return PhaseDecision(
@@ -143,7 +144,7 @@ def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
         )
     if last.light is Light.amber and last.phase is current:
         return PhaseDecision(
-            current, f"{current}: staying after an amber session on {_day(last.day)}"
+            current, f"{current}: staying after an amber session on {format_day(last.day)}"
         )
     if current is PHASES[-1]:
         return PhaseDecision(current, f"{current}: the full programme, as last time")
@@ -173,10 +174,6 @@ def _green_run(judged: Sequence[PastSession], phase: Phase) -> list[PastSession]
 def _step(phase: Phase, by: int) -> Phase:
     index = min(max(PHASES.index(phase) + by, 0), len(PHASES) - 1)
     return PHASES[index]
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b}"
 
 
 def week_start(day: date) -> date:

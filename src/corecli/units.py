@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 def format_duration(seconds: int) -> str:
     """``45`` -> ``45 s``, ``600`` -> ``10 min``, ``90`` -> ``1 min 30 s``."""
@@ -27,3 +29,8 @@ def format_span(low: int, high: int | None) -> str:
 
 def times_a_day(count: int) -> str:
     return {1: "once a day", 2: "twice a day"}.get(count, f"{count} times a day")
+
+
+def format_day(day: date) -> str:
+    """``18 Nov``: a recent day in a sentence."""
+    return f"{day.day} {day:%b}"

@@ -594,8 +594,8 @@ def _play(
     self_paced: bool,
     speed: float,
 ) -> None:
+    import gc
     import sys
-    from datetime import datetime
 
     from corecli.keys import NoKeys, RawKeys, Terminated, sigterm_raises
     from corecli.player import (
@@ -604,7 +604,6 @@ def _play(
         Script,
         Sound,
         play,
-        starting_record,
         summary_lines,
     )
     from corecli.progress import LIGHT_ADVICE, traffic_light
@@ -621,13 +620,10 @@ def _play(
     bell_stream = sys.stdout if sound and full_screen else None
     notices = lambda text: typer.echo(text, err=True)  # noqa: E731
     chime = Sound(bell_stream, voice=voice, notice=notices)
-    import gc
-
     # Off for quick commands (see __main__.py); a session runs for minutes. Freezing
     # first keeps everything made so far out of the collector's sweeps.
     gc.freeze()
     gc.enable()
-    log.begin(starting_record(timeline, script, datetime.now()), pain.before)
     exit_code = 0
     with contextlib.ExitStack() as stack:
         stack.enter_context(sigterm_raises())
@@ -646,6 +642,7 @@ def _play(
                 sound=chime,
                 speed=speed,
                 self_paced=self_paced,
+                on_start=lambda record: log.begin(record, pain.before),
                 on_item=log.item,
             )
         except KeyboardInterrupt as error:

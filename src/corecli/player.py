@@ -190,11 +190,13 @@ def play(
     wall: Callable[[], datetime] = datetime.now,
     speed: float = 1.0,
     self_paced: bool = False,
+    on_start: Callable[[SessionRecord], None] | None = None,
     on_item: Callable[[int, ItemRecord], None] | None = None,
 ) -> SessionRecord:
     """Run a session to its end (or until stopped) and return its record.
 
-    ``on_item(position, record)`` hears of each exercise whose outcome changes
+    ``on_start(record)`` hears of the session as it starts, every exercise not
+    reached yet; ``on_item(position, record)`` hears of each exercise whose outcome changes
     (done, skipped, hurt, or back to not reached), as soon as it does, so the
     history can commit it. KeyboardInterrupt and :class:`Terminated` end the
     session as partial and are re-raised after the record is built, attached as
@@ -213,12 +215,16 @@ def play(
     reported = [progress.outcome for progress in session.items]
 
     def report() -> None:
+        if on_item is None:
+            return
         for position, progress in enumerate(session.items):
-            if on_item is not None and progress.outcome is not reported[position]:
+            if progress.outcome is not reported[position]:
                 reported[position] = progress.outcome
                 on_item(position, _item_record(progress))
 
     try:
+        if on_start is not None:
+            on_start(_record(session, script, started, started))
         _announce(session.segment, session, script, screen, sound, now())
         while not session.finished:
             current = now()
@@ -283,13 +289,6 @@ def _countdown_beep(
         sound.bell()
         return session.index, second
     return last
-
-
-def starting_record(
-    timeline: Sequence[Segment], script: Script, started: datetime
-) -> SessionRecord:
-    """The record of a session about to start: every exercise not reached yet."""
-    return _record(Session.start(timeline, 0.0), script, started, started)
 
 
 def _item_record(progress: ItemProgress) -> ItemRecord:

@@ -74,9 +74,10 @@ from typing import Any
 
 from corecli.history import History
 from corecli.home import HISTORY_NAME
+from corecli.progress import PastSession, choose_phase, traffic_light
+
 from corecli.models import ItemRecord, SessionRecord
 from corecli.planner import default_name
-from corecli.progress import PastSession, choose_phase, traffic_light
 from corecli.safety import RED_FLAGS
 from corecli.vocab import Ending, Outcome, Phase, PlanCondition
 

@@ -1,15 +1,22 @@
-"""Shared fixtures: every test gets its own CORECLI_HOME, no colour, a fixed width."""
+"""Shared fixtures: every test gets its own CORECLI_HOME, no colour, a fixed width,
+and a clock of its own that starts on a fixed day and moves only when told to."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from corecli.cli import app
+from corecli.cli.context import Context
+
+# The day every CLI test runs on: a Wednesday morning. Tests never read the real date.
+PINNED = datetime(2026, 11, 18, 9, 30)
 
 # One valid exercise in TOML, for tests that build small catalogues of their own.
 EXERCISE_TOML = """
@@ -76,18 +83,52 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
     return _write
 
 
-class Run:
-    """Invoke the CLI in-process; exceptions propagate so failures are loud."""
+class FakeClock:
+    """Wall and monotonic time that move only when a test says so, or when the code
+    under test sleeps: a ten-minute session then takes no time at all."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: datetime = PINNED) -> None:
+        self._start = start
+        self._elapsed = 0.0
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed)
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self._elapsed += max(0.0, seconds)
+
+    def advance(self, **delta: float) -> None:
+        """Move time on, as ``timedelta`` takes it: ``advance(days=2, hours=3)``."""
+        self._elapsed += timedelta(**delta).total_seconds()
+
+    @property
+    def today(self) -> date:
+        return self.now().date()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+class Run:
+    """Invoke the CLI in-process with the test's clock and CORECLI_HOME; exceptions
+    propagate so failures are loud."""
+
+    def __init__(self, clock: FakeClock) -> None:
         self.runner = CliRunner()
+        self.clock = clock
 
     def __call__(self, *args: str | Path, input: str | None = None):  # type: ignore[no-untyped-def]
+        context = Context(Path(os.environ["CORECLI_HOME"]), clock=self.clock)
         return self.runner.invoke(
-            app, [str(arg) for arg in args], input=input, catch_exceptions=False
+            app, [str(arg) for arg in args], input=input, catch_exceptions=False, obj=context
         )
 
 
 @pytest.fixture
-def run() -> Run:
-    return Run()
+def run(clock: FakeClock) -> Run:
+    return Run(clock)

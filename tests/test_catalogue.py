@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import sys
@@ -519,26 +518,7 @@ def test_select_returns_exactly_the_exercises_meeting_every_criterion(
     assert chosen.select(BUNDLED) == expected
 
 
-# --- The bundled catalogue is built without validation only when it is the tested file ---
-
-
-def test_the_bundled_digest_is_the_file_these_tests_validate() -> None:
-    digest = hashlib.sha256(BUNDLED_PATH.read_bytes()).hexdigest()
-    assert digest == catalogue.BUNDLED_SHA256, (
-        "data/exercises.toml has changed. Once the whole suite passes (it validates the"
-        f" file), set BUNDLED_SHA256 = {digest!r} in src/corecli/catalogue.py"
-    )
-
-
-def test_the_trusted_bundled_catalogue_equals_the_validated_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    trusted = catalogue.read_catalogue_file(BUNDLED_PATH)
-    monkeypatch.setattr(catalogue, "BUNDLED_SHA256", "0" * 64)  # as if the file had changed
-    validated = catalogue.read_catalogue_file(BUNDLED_PATH)
-    # repr shows the types too: an enum member, not a string that equals it
-    assert [repr(e) for e in trusted] == [repr(e) for e in validated]
-    assert trusted == validated
+# --- The bundled catalogue is validated like any other file ----------------------------
 
 
 def test_a_changed_bundled_file_is_validated(

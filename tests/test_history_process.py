@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from corecli.history import History
-from corecli.home import history_path
 from corecli.safety import EMERGENCY_ADVICE, RED_FLAGS
+from corecli.store.history import History
+from corecli.store.home import history_path
 from tests.conftest import Run
 
 pexpect = pytest.importorskip("pexpect")

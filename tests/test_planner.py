@@ -24,10 +24,10 @@ from corecli.catalogue import Catalogue, load_catalogue
 from corecli.errors import PlanProblem
 from corecli.models import Exercise, Routine, SessionDose
 from corecli.planner import PlanRequest, default_minutes, plan_routine, seed_for
-from corecli.routines import routine_toml
+from corecli.store.routine_files import routine_toml
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
 from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
-from tests.conftest import Run
+from tests.conftest import FakeClock, Run
 
 BUNDLED = load_catalogue()
 TODAY = date(2024, 5, 1)
@@ -482,13 +482,18 @@ def test_cli_output_is_identical_for_the_same_seed(run: Run, fmt: str) -> None:
     assert first.stdout.strip()
 
 
-def test_cli_default_seed_gives_the_same_plan_all_day(run: Run) -> None:
-    first, second = run("plan", "--format", "toml"), run("plan", "--format", "toml")
-    assert first.stdout == second.stdout
-    assert f"seed = {seed_for(date.today())}\n" in first.stdout
+def test_cli_default_seed_gives_the_same_plan_all_day(run: Run, clock: FakeClock) -> None:
+    morning = run("plan", "--format", "toml")
+    clock.advance(hours=12)  # 9:30 to 21:30
+    evening = run("plan", "--format", "toml")
+    assert morning.stdout == evening.stdout
+    assert seed_for(clock.today) == 20261118
+    assert "seed = 20261118\n" in morning.stdout
+    clock.advance(hours=3)  # past midnight: another day, another plan
+    assert "seed = 20261119\n" in run("plan", "--format", "toml").stdout
 
 
-def test_cli_toml_output_is_a_routine_that_obeys_the_rules(run: Run) -> None:
+def test_cli_toml_output_is_a_routine_that_obeys_the_rules(run: Run, clock: FakeClock) -> None:
     result = run(
         "plan", "--phase", "maintenance", "--minutes", "30", "--seed", "9", "--format", "toml"
     )
@@ -496,7 +501,7 @@ def test_cli_toml_output_is_a_routine_that_obeys_the_rules(run: Run) -> None:
     routine = Routine.model_validate(tomli.loads(result.stdout))
     request = PlanRequest(phase=Phase.maintenance, minutes=30, seed=9)
     assert_obeys_rules(routine, BUNDLED, request)
-    assert routine == plan_routine(BUNDLED, request, date.today())
+    assert routine == plan_routine(BUNDLED, request, clock.today)
 
 
 def test_cli_json_output_matches_the_model(run: Run) -> None:

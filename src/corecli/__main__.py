@@ -1,17 +1,6 @@
-"""Where ``corecli`` and ``python -m corecli`` start."""
+"""``python -m corecli``: the same as the ``corecli`` command."""
 
-import gc
-
-
-def main() -> None:
-    # A command lasts a moment and makes few reference cycles, so the cycle
-    # collector's sweeps over everything Typer, Rich and pydantic import would
-    # only cost start-up time (about 3%). A timed session turns it back on.
-    gc.disable()
-    from corecli.cli import main as run_command
-
-    run_command()
-
+from corecli.cli import main
 
 if __name__ == "__main__":
     main()

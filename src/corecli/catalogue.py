@@ -9,31 +9,19 @@ variants that exist, and progressions that do not go round in circles.
 from __future__ import annotations
 
 import difflib
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from corecli.errors import FileProblem, UnknownExercise
-from corecli.files import (
-    cap_problems,
-    construct_trusted,
-    describe_errors,
-    field_names,
-    parse_toml,
-    read_toml,
-    validate,
-)
 from corecli.models import CatalogueFile, Exercise
+from corecli.store.toml_files import read_toml
+from corecli.store.validation import cap_problems, describe_errors, field_names, validate
 from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
 
 BUNDLED_PATH = Path(__file__).parent / "data" / "exercises.toml"
-# The SHA-256 of data/exercises.toml as test_catalogue validated it; when the file
-# changes, that test fails and prints the new value to put here.
-BUNDLED_SHA256 = "bd3e7d5851bf9494449f1f47c74084c42f36df4b6dd3844bffc6482546ff4f1c"
 USER_CATALOGUE_NAME = "exercises.toml"
 
 
@@ -164,29 +152,12 @@ def load_catalogue(
 
     merged: dict[str, Exercise] = {}
     origins: dict[str, Origin] = {}
-    with _collector_paused():
-        for path, is_bundled in sources:
-            for index, exercise in enumerate(read_catalogue_file(path)):
-                merged.pop(exercise.id, None)  # a replacement takes the new file's place in order
-                merged[exercise.id] = exercise
-                origins[exercise.id] = Origin(path, index, is_bundled)
-        return Catalogue(merged.values(), origins)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading builds many objects and no cycles; the cycle collector's full sweeps over
-    them would only cost time (a third of the load on a 10,000-exercise file). After
-    loading, the catalogue lives as long as the process, so it is frozen out of
-    later collections too."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    for path, is_bundled in sources:
+        for index, exercise in enumerate(read_catalogue_file(path)):
+            merged.pop(exercise.id, None)  # a replacement takes the new file's place in order
+            merged[exercise.id] = exercise
+            origins[exercise.id] = Origin(path, index, is_bundled)
+    return Catalogue(merged.values(), origins)
 
 
 def read_catalogue_file(path: Path) -> list[Exercise]:
@@ -195,11 +166,7 @@ def read_catalogue_file(path: Path) -> list[Exercise]:
     Entries are validated one by one and each parsed table is released as its
     model is made, so a big file is never held twice over in memory.
     """
-    if path == BUNDLED_PATH:
-        trusted = _bundled_as_tested()
-        if trusted is not None:
-            return trusted
-    data = read_toml(path, array="exercises")
+    data = read_toml(path)
     entries = data.get("exercises")
     if not isinstance(entries, list):
         return validate(CatalogueFile, data, path).exercises
@@ -226,21 +193,6 @@ def read_catalogue_file(path: Path) -> list[Exercise]:
 
 
 EXERCISE_FIELDS = field_names(CatalogueFile)
-
-
-def _bundled_as_tested() -> list[Exercise] | None:
-    """The bundled catalogue without validation, if its bytes are the ones the tests
-    validated (BUNDLED_SHA256); None for any other bytes, which are then validated."""
-    import hashlib
-
-    try:
-        raw = BUNDLED_PATH.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(raw).hexdigest() != BUNDLED_SHA256:
-        return None
-    entries = parse_toml(raw.decode("utf-8"), BUNDLED_PATH, array="exercises")["exercises"]
-    return [construct_trusted(Exercise, entry) for entry in entries]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from corecli.text import or_list
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -57,17 +59,10 @@ class UnknownExercise(CorecliError):
         self.suggestions = list(suggestions)
         message = f"no exercise called {query!r}"
         if self.suggestions:
-            message += "; did you mean " + _or_list(self.suggestions) + "?"
+            message += "; did you mean " + or_list([repr(s) for s in self.suggestions]) + "?"
         else:
             message += "; 'corecli list' shows them all"
         super().__init__(message)
-
-
-def _or_list(items: Sequence[str]) -> str:
-    quoted = [repr(item) for item in items]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 class PlanProblem(CorecliError):

@@ -15,10 +15,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
-from corecli.units import format_span, times_a_day
+from corecli.text import format_span, times_a_day
 from corecli.vocab import (
     Condition,
     Direction,
@@ -228,3 +229,32 @@ class SessionRecord(Strict):
 
     def count(self, outcome: Outcome) -> int:
         return sum(item.outcome is outcome for item in self.items)
+
+
+class Config(Strict):
+    """Defaults for corecli's commands, as ``config.toml`` holds them.
+
+    ``model_fields_set`` names the keys the file sets; the others are built-in defaults.
+    """
+
+    prep: int = Field(
+        5, strict=True, ge=0, le=120, description="Seconds to get ready before the first exercise."
+    )
+    transition: int = Field(
+        10, strict=True, ge=0, le=120, description="Seconds to get into each position."
+    )
+    sound: bool = Field(True, strict=True, description="Ring a bell at each change.")
+    voice: bool = Field(False, strict=True, description="Speak names, sides and rests aloud.")
+    equipment: list[Equipment] | None = Field(
+        None, description='What you have to exercise with; "none" or [] for nothing.'
+    )
+    condition: PlanCondition | None = Field(None, description="Your diagnosis, if you have one.")
+    minutes: int | None = Field(
+        None, strict=True, ge=5, le=60, description="Minutes you have for a planned routine."
+    )
+    level: Level | None = Field(None, description="Plan exercises of this level or easier.")
+
+    @field_validator("equipment", mode="before")
+    @classmethod
+    def _none_means_nothing(cls, value: Any) -> Any:
+        return [] if value == "none" else value

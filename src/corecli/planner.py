@@ -19,9 +19,10 @@ from typing import NoReturn
 
 from corecli.catalogue import Catalogue
 from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
-from corecli.models import Exercise, Item, Routine, SessionDose
+from corecli.models import Config, Exercise, Item, Routine, SessionDose
+from corecli.programme import Guidance, Progress, plan_guidance
+from corecli.text import format_duration
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
-from corecli.units import format_duration
 from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
 
 MIN_MINUTES, MAX_MINUTES = 5, 60
@@ -32,6 +33,7 @@ SEARCH_BUDGET = 4_000  # exercises looked at, summed over attempts
 SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
 HOLD_STEP_S = 5  # how much a hold grows per step when a short plan is filled out
 FRONT = frozenset({Target.abdominals, Target.obliques})
+DEFAULT_EQUIPMENT = frozenset({Equipment.mat})
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
 
 
@@ -50,7 +52,7 @@ class PlanRequest:
 
     phase: Phase = Phase.acute
     minutes: int | None = None  # None: the phase's default
-    equipment: frozenset[Equipment] = frozenset({Equipment.mat})
+    equipment: frozenset[Equipment] = DEFAULT_EQUIPMENT
     condition: PlanCondition = PlanCondition.general
     max_level: Level | None = None
     include: tuple[str, ...] = ()
@@ -63,6 +65,100 @@ class PlanRequest:
     @property
     def budget_minutes(self) -> int:
         return self.minutes if self.minutes is not None else default_minutes(self.phase)
+
+
+# --- What the person asked for, config.toml and the history --------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What a person asked of a plan on the command line. ``None`` means "not given":
+    then ``config.toml`` decides, and failing that the built-in default."""
+
+    phase: Phase | None = None
+    minutes: int | None = None
+    equipment: frozenset[Equipment] | None = None  # empty: nothing but the floor
+    condition: PlanCondition | None = None
+    level: Level | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    seed: int | None = None
+    name: str | None = None
+
+    def given(self) -> bool:
+        """Whether any option was given: they make a new plan, so go with no other routine."""
+        return self != PlanOptions()
+
+
+@dataclass(frozen=True)
+class NextPlan:
+    """A routine for the next session, and the lines that say why it is this one."""
+
+    routine: Routine
+    notes: list[str]
+
+
+# The settings config.toml can give a plan, by their PlanOptions and Config names.
+CONFIGURABLE = ("minutes", "equipment", "condition", "level")
+
+
+def plan_next(
+    catalogue: Catalogue,
+    options: PlanOptions,
+    config: Config,
+    progress: Progress,
+    today: date,
+    settings: TimelineSettings | None = None,
+) -> NextPlan:
+    """Plan the next session from the options, ``config.toml`` and the history.
+
+    The history gives the phase (unless ``options.phase`` does) and the exercises
+    flagged as hurting, left out unless included. A plan refused because of a
+    setting from ``config.toml`` says so, since the person did not type it.
+    """
+    flags = [
+        flag
+        for flag in progress.flags
+        if flag.exercise in catalogue and flag.exercise not in options.include
+    ]
+    guidance = plan_guidance(progress.sessions, flags, phase=options.phase)
+    request = plan_request(options, config, guidance, settings or TimelineSettings())
+    try:
+        routine = plan_routine(catalogue, request, today)
+    except PlanProblem as problem:
+        from_config = [
+            key
+            for key in CONFIGURABLE
+            if getattr(options, key) is None and getattr(config, key) is not None
+        ]
+        if not from_config:
+            raise
+        raise PlanProblem(
+            f"{problem} ({' and '.join(from_config)} from config.toml: see corecli config show)"
+        ) from None
+    return NextPlan(routine, guidance.lines)
+
+
+def plan_request(
+    options: PlanOptions, config: Config, guidance: Guidance, settings: TimelineSettings
+) -> PlanRequest:
+    """The planner's request: each setting from the options, else config.toml, else built in."""
+    equipment = options.equipment
+    if equipment is None:
+        equipment = frozenset(config.equipment) if config.equipment is not None else None
+    return PlanRequest(
+        phase=guidance.phase,
+        minutes=options.minutes if options.minutes is not None else config.minutes,
+        equipment=DEFAULT_EQUIPMENT if equipment is None else equipment,
+        condition=options.condition or config.condition or PlanCondition.general,
+        max_level=options.level or config.level,
+        include=options.include,
+        exclude=options.exclude,
+        flagged=guidance.flagged,
+        seed=options.seed,
+        name=options.name,
+        settings=settings,
+    )
 
 
 # --- Which exercises may appear ------------------------------------------------------------

@@ -13,23 +13,17 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from corecli.errors import visible
 from corecli.keys import KeySource, Terminated
 from corecli.models import ItemRecord, SessionRecord
+from corecli.script import Script, counts, describe
 from corecli.session import Command, ItemProgress, Session
+from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
-from corecli.units import format_duration
-from corecli.vocab import Ending, Phase, PlanCondition
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from corecli.catalogue import Catalogue
-    from corecli.models import Routine
+from corecli.vocab import Ending, Outcome
 
 KEYMAP = {
     " ": Command.pause,
@@ -43,79 +37,6 @@ KEYMAP = {
 }
 HELP_KEY = "?"
 VOICES = ("espeak-ng", "spd-say", "say")
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    """What the screen says about one exercise of the routine."""
-
-    name: str
-    steps: tuple[str, ...]
-    cues: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Script:
-    """Everything a screen needs besides the session: names and instructions."""
-
-    routine: str
-    phase: Phase
-    condition: PlanCondition
-    items: tuple[ItemInfo, ...]
-
-    @classmethod
-    def for_routine(cls, routine: Routine, catalogue: Catalogue) -> Script:
-        """Names and instructions for each item, from the catalogue (the id if it is gone)."""
-        items = []
-        for item in routine.items:
-            found = catalogue.get(item.exercise)
-            items.append(
-                ItemInfo(found.name, tuple(found.steps), tuple(found.cues))
-                if found
-                else ItemInfo(item.exercise, (), ())
-            )
-        return cls(routine.name, routine.phase, routine.condition, tuple(items))
-
-    def item(self, segment: Segment) -> ItemInfo | None:
-        return None if segment.item is None else self.items[segment.item]
-
-
-def describe(segment: Segment, script: Script, *, self_paced: bool = False) -> tuple[str, str]:
-    """A heading and one instruction for a segment: what to do now."""
-    info = script.item(segment)
-    name = info.name if info else ""
-    if segment.kind is SegmentKind.prep:
-        first = script.items[0].name if script.items else "the first exercise"
-        return "Get ready", f"First up: {first}."
-    if segment.kind is SegmentKind.transition:
-        return "Get into position", info.steps[0] if info and info.steps else name
-    if segment.kind is SegmentKind.switch:
-        return "Switch sides", f"Now your {segment.side} side."
-    if segment.kind is SegmentKind.rest:
-        return "Rest", f"Relax. Next: rep {segment.rep_no} of {segment.reps}."
-    if segment.kind is SegmentKind.set_rest:
-        return "Rest", f"Set {segment.set_no} of {segment.sets} done. Breathe and relax."
-    if segment.kind is SegmentKind.done:
-        return "Done", "Well done. That's the whole routine."
-    cue = ""
-    if info and info.cues:
-        cue = info.cues[(segment.rep_no - 1) % len(info.cues)]
-    if segment.kind is SegmentKind.hold:
-        return "Hold", cue or "Hold the position and breathe."
-    heading = "Move: press space after each rep" if self_paced else "Move"
-    return heading, cue or "Move slowly and smoothly."
-
-
-def counts(segment: Segment) -> str:
-    """``Set 1/2 · Rep 3/10 · Left side`` (only the parts that apply)."""
-    parts = []
-    if segment.sets > 1:
-        parts.append(f"Set {segment.set_no}/{segment.sets}")
-    if segment.reps > 1 and segment.rep_no:
-        parts.append(f"Rep {segment.rep_no}/{segment.reps}")
-    if segment.side is not None:
-        parts.append(f"{segment.side.value.capitalize()} side")
-    return " · ".join(parts)
 
 
 class Screen(Protocol):
@@ -198,9 +119,8 @@ def play(
     ``on_start(record)`` hears of the session as it starts, every exercise not
     reached yet; ``on_item(position, record)`` hears of each exercise whose outcome changes
     (done, skipped, hurt, or back to not reached), as soon as it does, so the
-    history can commit it. KeyboardInterrupt and :class:`Terminated` end the
-    session as partial and are re-raised after the record is built, attached as
-    ``error.record``.
+    history can commit it. Ctrl-C (KeyboardInterrupt) and SIGTERM (:class:`Terminated`)
+    end the session as partial: the record says so in its ``ending``.
     """
     if speed <= 0:
         raise ValueError("speed must be positive")
@@ -250,14 +170,10 @@ def play(
                 for segment in session.command(command, pressed):
                     _announce(segment, session, script, screen, sound, pressed)
                 report()
-    except KeyboardInterrupt as error:
+    except KeyboardInterrupt:
         session.stop(now(), Ending.interrupted)
-        error.record = _record(session, script, started, wall())  # type: ignore[attr-defined]
-        raise
-    except Terminated as error:
+    except Terminated:
         session.stop(now(), Ending.terminated)
-        error.record = _record(session, script, started, wall())  # type: ignore[attr-defined]
-        raise
     finally:
         screen.close()
     return _record(session, script, started, wall())
@@ -359,8 +275,6 @@ def _clock_text(seconds: float) -> str:
 def summary_lines(record: SessionRecord, script: Script, *, saved: bool = False) -> list[str]:
     """The end-of-session summary as plain lines (``saved``: the history has the session,
     so exercises marked as hurting are now left out of plans)."""
-    from corecli.vocab import Outcome
-
     status = {
         Ending.finished: "Session complete.",
         Ending.quit: "Session stopped early.",
@@ -395,47 +309,3 @@ def summary_lines(record: SessionRecord, script: Script, *, saved: bool = False)
             " down a leg, see a doctor or physiotherapist."
         )
     return lines
-
-
-class LiveScreen:
-    """The full-screen view: redrawn only when something visible changes."""
-
-    def __init__(self, console: Console, script: Script) -> None:
-        from rich.live import Live
-
-        self._console = console
-        self._script = script
-        self._live = Live(
-            console=console,
-            auto_refresh=False,
-            screen=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-        self._live.start()
-        self._shown: tuple[object, ...] | None = None
-
-    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
-        self._shown = None
-
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
-        from corecli.views import session_frame
-
-        state = (
-            session.index,
-            math.ceil(session.remaining(now)),
-            int(session.elapsed(now)),
-            session.paused,
-            help_shown,
-            self._console.size,
-        )
-        if state == self._shown:
-            return
-        self._shown = state
-        frame = session_frame(
-            session, self._script, now, help_shown=help_shown, width=self._console.width
-        )
-        self._live.update(frame, refresh=True)
-
-    def close(self) -> None:
-        self._live.stop()

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from corecli.history import Screening
-
 VALID_FOR = timedelta(days=7)
 
 
@@ -36,6 +34,19 @@ RED_FLAGS = (
     RedFlag("cancer", "Have you ever had cancer?", False),
     RedFlag("night-pain", "Pain at night that never lets up, whatever position you lie in?", False),
 )
+
+
+@dataclass(frozen=True)
+class Screening:
+    """One answering of the screen: when, and question id -> True for "yes"."""
+
+    at: datetime
+    answers: dict[str, bool]
+
+    @property
+    def clear(self) -> bool:
+        return not any(self.answers.values())
+
 
 EMERGENCY_ADVICE = (
     "Get emergency care now: call your local emergency number or go to an emergency"

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from corecli.models import SessionDose
+from corecli.models import Routine, SessionDose
 
 
 class SegmentKind(StrEnum):
@@ -71,6 +71,11 @@ class Segment:
     @property
     def end_s(self) -> int:
         return self.start_s + self.duration_s
+
+
+def routine_items(routine: Routine) -> list[TimedItem]:
+    """The routine's items as the timeline sees them (hand edits included)."""
+    return [TimedItem(item.exercise, item) for item in routine.items]
 
 
 def build_timeline(

@@ -1,6 +1,6 @@
-"""Reading a person's history: traffic lights, the phase to plan for, walking goals.
+"""The person's programme: traffic lights, the phase to plan for, walking goals.
 
-Pure functions of what was recorded and today's date; ``history.py`` stores
+Pure functions of what was recorded and today's date; ``store/history.py`` stores
 the records and the CLI renders these answers. The rules come from the
 sources' pain-monitoring advice: some pain during exercise is acceptable if it
 stays mild and settles by the next morning; more than that means back off.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from corecli.errors import visible
-from corecli.units import format_day
+from corecli.text import format_day
 from corecli.vocab import Light, Phase
 
 GREEN_RUN = 3  # green sessions in a row that move a person on to the next phase
@@ -55,6 +55,14 @@ def traffic_light(
 
 
 @dataclass(frozen=True)
+class Flag:
+    """An exercise marked "this hurts" in a session, left out of plans since ``since``."""
+
+    exercise: str
+    since: date
+
+
+@dataclass(frozen=True)
 class PastSession:
     """What the phase rules need to know about one recorded session."""
 
@@ -82,9 +90,17 @@ class Guidance:
     lines: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What the history holds that the next plan depends on."""
+
+    sessions: Sequence[PastSession] = ()  # oldest first
+    flags: Sequence[Flag] = ()
+
+
 def plan_guidance(
     sessions: Sequence[PastSession],
-    flags: Sequence[tuple[str, date]],
+    flags: Sequence[Flag],
     *,
     phase: Phase | None = None,
 ) -> Guidance:
@@ -95,13 +111,24 @@ def plan_guidance(
         decision = choose_phase(sessions)
         phase = decision.phase
         lines.append(f"Phase: {decision.reason}")
-    for exercise, since in flags:
-        shown = visible(exercise)
+    for flag in flags:
+        shown = visible(flag.exercise)
         lines.append(
-            f"Left out: {shown}, marked as hurting on {format_day(since)}"
+            f"Left out: {shown}, marked as hurting on {format_day(flag.since)}"
             f" (corecli unflag {shown} brings it back)"
         )
-    return Guidance(phase, frozenset(exercise for exercise, _ in flags), lines)
+    return Guidance(phase, frozenset(flag.exercise for flag in flags), lines)
+
+
+def flag_notes(exercise_ids: Iterable[str], flags: Sequence[Flag]) -> list[str]:
+    """Reminders for a routine chosen by hand that holds exercises the person said hurt."""
+    chosen = set(exercise_ids)
+    return [
+        f"Note: you marked {visible(flag.exercise)} as hurting on {format_day(flag.since)}."
+        " Stop it if it hurts again."
+        for flag in flags
+        if flag.exercise in chosen
+    ]
 
 
 def choose_phase(sessions: Sequence[PastSession]) -> PhaseDecision:
@@ -181,12 +208,6 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weeks_back(today: date, count: int) -> list[date]:
-    """The Mondays of the last ``count`` weeks, oldest first, this week last."""
-    this_week = week_start(today)
-    return [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
-
-
 def walking_goals(minutes_by_week: dict[date, int], today: date) -> dict[date, int]:
     """Each week's walking goal, from the first week with a walk up to this week.
 
@@ -207,14 +228,3 @@ def walking_goals(minutes_by_week: dict[date, int], today: date) -> dict[date, i
             goal = min(goal + WALK_GOAL_STEP, WALK_GOAL_MAX)
         week += timedelta(weeks=1)
     return goals
-
-
-def streak(days: Iterable[date], today: date) -> int:
-    """Days in a row with a session, ending today (or yesterday, if none yet today)."""
-    done = set(days)
-    day = today if today in done else today - timedelta(days=1)
-    count = 0
-    while day in done:
-        count += 1
-        day -= timedelta(days=1)
-    return count

@@ -21,17 +21,18 @@ from typing import Any
 import pytest
 
 from corecli.errors import CorecliError
-from corecli.history import (
+from corecli.models import ItemRecord, SessionRecord
+from corecli.programme import Flag, PastSession
+from corecli.stats import OutcomeCount, SessionMark
+from corecli.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
-    Flag,
     History,
     HistoryProblem,
     SessionLog,
     _problem,
 )
-from corecli.home import history_path
-from corecli.models import ItemRecord, SessionRecord
+from corecli.store.home import history_path
 from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
 
 EXERCISES = ("pelvic-tilt", "bird-dog", "dead-bug")
@@ -595,7 +596,7 @@ CRASH = """
 import os, signal, sys
 from datetime import date, datetime
 from pathlib import Path
-from corecli.history import History
+from corecli.store.history import History
 from corecli.models import ItemRecord
 from corecli.vocab import Outcome, Phase, PlanCondition
 
@@ -700,7 +701,7 @@ WRITER = """
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from corecli.history import History
+from corecli.store.history import History
 from corecli.models import ItemRecord, SessionRecord
 from corecli.vocab import Ending, Outcome, Phase, PlanCondition
 
@@ -824,26 +825,25 @@ def test_walk_minutes_are_added_up_by_monday(history: History) -> None:
     assert history.walk_minutes_by_week() == {date(2024, 12, 30): 35, date(2025, 1, 6): 45}
 
 
-def test_sessions_are_counted_by_the_weeks_asked_for(history: History) -> None:
-    for started in [
-        datetime(2024, 2, 26, 9, 0),  # the week before the first one asked for
-        datetime(2024, 3, 4, 0, 0),
-        datetime(2024, 3, 10, 23, 59),
-        datetime(2024, 3, 20, 7, 0),
-        datetime(2024, 3, 25, 7, 0),  # after the last week asked for
+def test_session_marks_are_every_session_oldest_first(history: History) -> None:
+    for started, pain in [
+        (datetime(2024, 3, 6, 18, 0), 2),
+        (datetime(2024, 3, 4, 7, 0), None),
+        (datetime(2024, 3, 6, 7, 0), 5),
+        (datetime(2024, 2, 29, 21, 0), 1),
     ]:
-        begin(history, started)
-    weeks = [date(2024, 3, 4), date(2024, 3, 11), date(2024, 3, 18)]
+        session_id = begin(history, started)
+        history.set_pain_after(session_id, pain, None)
 
-    assert history.sessions_by_week(weeks) == {
-        date(2024, 3, 4): 2,
-        date(2024, 3, 11): 0,
-        date(2024, 3, 18): 1,
-    }
-    assert history.sessions_by_week([]) == {}
+    assert history.session_marks() == [
+        SessionMark(date(2024, 2, 29), 1),
+        SessionMark(date(2024, 3, 4), None),
+        SessionMark(date(2024, 3, 6), 5),
+        SessionMark(date(2024, 3, 6), 2),
+    ]
 
 
-def test_outcome_counts_rank_by_count_then_name(history: History) -> None:
+def test_outcome_counts_count_skips_and_hurts_over_every_session(history: History) -> None:
     outcomes = [
         [Outcome.skipped, Outcome.skipped, Outcome.done],
         [Outcome.skipped, Outcome.skipped, Outcome.skipped],
@@ -856,27 +856,30 @@ def test_outcome_counts_rank_by_count_then_name(history: History) -> None:
             begin(history, started), record(started, session), pain_after=None, light=None
         )
 
-    # pelvic-tilt 3, bird-dog 3, dead-bug 2 skipped: a tie goes to the name.
-    assert history.outcome_counts(Outcome.skipped) == [
-        ("bird-dog", 3),
-        ("pelvic-tilt", 3),
-        ("dead-bug", 2),
+    assert sorted(history.outcome_counts()) == [
+        OutcomeCount("bird-dog", Outcome.skipped, 3),
+        OutcomeCount("dead-bug", Outcome.hurt, 1),
+        OutcomeCount("dead-bug", Outcome.skipped, 2),
+        OutcomeCount("pelvic-tilt", Outcome.skipped, 3),
     ]
-    assert history.outcome_counts(Outcome.skipped, limit=1) == [("bird-dog", 3)]
-    assert history.outcome_counts(Outcome.hurt) == [("dead-bug", 1)]
-    assert history.outcome_counts(Outcome.stopped) == []
 
 
-def test_session_days_are_distinct_and_oldest_first(history: History) -> None:
-    for started in [
-        datetime(2024, 3, 6, 18, 0),
-        datetime(2024, 3, 4, 7, 0),
-        datetime(2024, 3, 6, 7, 0),
-        datetime(2024, 2, 29, 21, 0),
-    ]:
-        begin(history, started)
+def test_progress_is_the_latest_sessions_oldest_first_and_the_flags(history: History) -> None:
+    for n, outcome in enumerate([Outcome.done, Outcome.hurt, Outcome.done]):
+        started = MONDAY + timedelta(days=2 * n)
+        history.end_session(
+            begin(history, started),
+            record(started, [outcome, Outcome.done, Outcome.done]),
+            pain_after=2,
+            light=Light.green if n else Light.amber,
+        )
 
-    assert history.session_days() == [date(2024, 2, 29), date(2024, 3, 4), date(2024, 3, 6)]
+    progress = history.progress(limit=2)
+    assert progress.sessions == [
+        PastSession(date(2024, 3, 6), Phase.recovery, Light.green, True),
+        PastSession(date(2024, 3, 8), Phase.recovery, Light.green, True),
+    ]
+    assert progress.flags == [Flag("pelvic-tilt", date(2024, 3, 6))]
 
 
 def test_last_screening_is_the_newest(history: History) -> None:

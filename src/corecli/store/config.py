@@ -13,11 +13,13 @@ from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, NamedTuple, get_args, get_origin
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from corecli.errors import UsageProblem
-from corecli.files import read_toml, validate, write_atomically
-from corecli.models import Strict
+from corecli.models import Config
+from corecli.store.toml_files import read_toml, write_atomically
+from corecli.store.validation import validate
+from corecli.text import or_list
 from corecli.vocab import Equipment, Level, PlanCondition
 
 CONFIG_NAME = "config.toml"
@@ -36,35 +38,6 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 SettingValue = int | bool | list[Equipment] | PlanCondition | Level
-
-
-class Config(Strict):
-    """Defaults for corecli's commands, as ``config.toml`` holds them.
-
-    ``model_fields_set`` names the keys the file sets; the others are built-in defaults.
-    """
-
-    prep: int = Field(
-        5, strict=True, ge=0, le=120, description="Seconds to get ready before the first exercise."
-    )
-    transition: int = Field(
-        10, strict=True, ge=0, le=120, description="Seconds to get into each position."
-    )
-    sound: bool = Field(True, strict=True, description="Ring a bell at each change.")
-    voice: bool = Field(False, strict=True, description="Speak names, sides and rests aloud.")
-    equipment: list[Equipment] | None = Field(
-        None, description='What you have to exercise with; "none" or [] for nothing.'
-    )
-    condition: PlanCondition | None = Field(None, description="Your diagnosis, if you have one.")
-    minutes: int | None = Field(
-        None, strict=True, ge=5, le=60, description="Minutes you have for a planned routine."
-    )
-    level: Level | None = Field(None, description="Plan exercises of this level or easier.")
-
-    @field_validator("equipment", mode="before")
-    @classmethod
-    def _none_means_nothing(cls, value: Any) -> Any:
-        return [] if value == "none" else value
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)
@@ -184,6 +157,12 @@ def describe_settings(config: Config) -> list[Setting]:
     ]
 
 
+def described(config: Config, key: str) -> Setting:
+    """The line ``corecli config show`` has for one key (checked, so unknown keys are refused)."""
+    key = check_key(key)
+    return next(setting for setting in describe_settings(config) if setting.key == key)
+
+
 def format_value(key: str, value: SettingValue | None) -> str:
     """``20``, ``true``, ``mat,strap``, ``none`` for no equipment, ``unset (a mat)``."""
     if value is None:
@@ -257,8 +236,4 @@ def _allowed(key: str) -> str:
         (item_kind,) = get_args(kind)
         names = ", ".join(choice.value for choice in item_kind)
         return f"none, or one or more of {names} (such as mat,strap)"
-    return _or_list([choice.value for choice in kind])
-
-
-def _or_list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return or_list([choice.value for choice in kind])

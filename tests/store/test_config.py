@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from corecli.config import (
+from corecli.errors import FileProblem, UsageProblem
+from corecli.models import Config
+from corecli.store.config import (
     HEADER,
     KEYS,
-    Config,
     Setting,
     config_path,
     describe_settings,
@@ -20,7 +21,6 @@ from corecli.config import (
     set_value,
     unset_value,
 )
-from corecli.errors import FileProblem, UsageProblem
 from corecli.vocab import Equipment, Level, PlanCondition
 
 DEFAULT_SETTINGS = [

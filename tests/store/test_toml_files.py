@@ -10,9 +10,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corecli.catalogue import BUNDLED_PATH, load_catalogue
+from corecli.catalogue import load_catalogue
 from corecli.errors import FileProblem
-from corecli.files import PIECE_CHARS, parse_in_pieces, parse_toml
+from corecli.store.toml_files import parse_toml
 from tests.conftest import catalogue_toml, exercise_toml
 
 GOOD = exercise_toml("knee-hug", aliases=["hug"])
@@ -243,39 +243,10 @@ def test_random_text_loads_or_raises_our_error(tmp_path: Path, text: str) -> Non
         assert problem.lines()
 
 
-# Parsing a big catalogue a piece at a time must mean exactly what parsing it whole means.
-def test_pieces_join_to_the_whole_document() -> None:
-    text = BUNDLED_PATH.read_text(encoding="utf-8")
-    assert parse_in_pieces(text, "exercises", piece_chars=500) == tomli.loads(text)
-
-
-@pytest.mark.parametrize(
-    ("name", "text"),
-    [
-        (
-            "a header line inside a multi-line string",
-            '[[exercises]]\nid = "a"\nsummary = """\n[[exercises]]\n"""\n[[exercises]]\nid = "b"\n',
-        ),
-        (
-            "an inline array before the headers",
-            'exercises = [{id = "a"}]\n[[exercises]]\nid = "b"\n',
-        ),
-        (
-            "another table after the headers",
-            '[[exercises]]\nid = "a"\n[[exercises]]\nid = "b"\n[meta]\nx = 1\n',
-        ),
-    ],
-)
-def test_doubtful_cuts_defer_to_the_whole_document(name: str, text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_in_pieces(text, "exercises", piece_chars=1)
-
-
 def test_a_big_file_with_a_late_mistake_still_names_its_line(tmp_path: Path) -> None:
     entries = [exercise_toml(id=f"entry-{n:05d}", name=f"Entry {n}") for n in range(1000)]
     path = tmp_path / "big.toml"
     path.write_text(catalogue_toml(*entries) + "[[exercises]]\nid = = 1\n", encoding="utf-8")
-    assert len(path.read_text()) > PIECE_CHARS
     line = path.read_text().count("\n")
     with pytest.raises(FileProblem, match=rf"big.toml:{line}:6: invalid TOML"):
         load_catalogue([path], bundled=False)
@@ -286,39 +257,3 @@ def test_crlf_files_read_as_tomli_reads_them(tmp_path: Path) -> None:
     assert (
         parse_toml(text, tmp_path / "crlf.toml") == tomli.loads(text) == {"a": "one\ntwo", "b": 1}
     )
-
-
-# Documents built from the fragments that could fool a cut: headers inside strings,
-# inline arrays, other tables, comments, trailing blanks.
-fragments = st.sampled_from(
-    [
-        "[[exercises]]\n",
-        "[[exercises]]  \n",
-        'id = "x"\n',
-        "n = 1\n",
-        "[exercises.dose]\n",
-        "[meta]\n",
-        "exercises = [{id = 'y'}]\n",
-        's = """\n',
-        '"""\n',
-        "a = [\n",
-        "]\n",
-        "# [[exercises]]\n",
-        "  [[exercises]]\n",
-    ]
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(parts=st.lists(fragments, max_size=14), piece_chars=st.integers(1, 40))
-def test_pieces_agree_with_tomli_on_any_document(parts: list[str], piece_chars: int) -> None:
-    text = "".join(parts)
-    try:
-        whole = tomli.loads(text)
-    except tomli.TOMLDecodeError:
-        whole = None
-    try:
-        pieces = parse_in_pieces(text, "exercises", piece_chars=piece_chars)
-    except ValueError:
-        return  # the caller falls back to tomli on the whole text
-    assert pieces == whole

@@ -22,14 +22,14 @@ from typer.testing import Result
 
 from corecli import prompts
 from corecli.errors import visible
-from corecli.history import History, HistoryProblem
-from corecli.home import history_path
 from corecli.models import ItemRecord, SessionRecord
-from corecli.progress import LIGHT_ADVICE, week_start
-from corecli.report import FIELDS
+from corecli.programme import LIGHT_ADVICE, week_start
 from corecli.safety import DOCTOR_ADVICE, EMERGENCY_ADVICE, RED_FLAGS, advice_for, all_clear
+from corecli.store.history import History, HistoryProblem
+from corecli.store.home import history_path
+from corecli.views.history import FIELDS
 from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
-from tests.conftest import Run
+from tests.conftest import FakeClock, Run
 
 # A session that plays in a fraction of a second and prints one line per step.
 FAST = ("--plain", "--speed", "1000", "--no-sound", "--prep", "0", "--transition", "0")
@@ -245,12 +245,12 @@ def test_screened_lasts_a_week(run: Run) -> None:
     ],
 )
 def test_the_screen_is_due_again_after_a_week_or_a_yes(
-    run: Run, store: History, days_ago: int, yes_to: str | None, due: bool
+    run: Run, store: History, clock: FakeClock, days_ago: int, yes_to: str | None, due: bool
 ) -> None:
     answers = all_clear()
     if yes_to is not None:
         answers[yes_to] = True
-    store.add_screening(datetime.now() - timedelta(days=days_ago), answers)  # the CLI uses now
+    store.add_screening(clock.now() - timedelta(days=days_ago), answers)
     result = run(*PIRIFORMIS)
     if due:
         assert result.exit_code == 2
@@ -495,24 +495,28 @@ def test_unflag_of_an_exercise_not_flagged_lists_the_flagged_ones(
 
 
 def test_a_walk_counts_towards_this_weeks_goal(run: Run) -> None:
-    result = run("walk", "30")
+    result = run("walk", "30")  # on Wednesday 18 Nov 2026
     assert result.exit_code == 0
-    monday = week_start(date.today())  # the CLI logs the walk today
-    assert result.stdout == (
-        f"Logged a 30-minute walk. Week of {monday:%d %b}: 30 of 50 minutes walked.\n"
-    )
+    assert result.stdout == "Logged a 30-minute walk. Week of 16 Nov: 30 of 50 minutes walked.\n"
 
 
-def test_a_walk_on_another_day_counts_in_that_week(run: Run) -> None:
+@pytest.mark.parametrize(
+    ("on", "week", "walked"),
+    [
+        ("2026-11-17", "16 Nov", 50),  # Tuesday: this week, with today's 30 minutes
+        ("yesterday", "16 Nov", 50),
+        ("2026-11-15", "09 Nov", 20),  # Sunday: the week before
+        ("3d", "09 Nov", 20),
+    ],
+)
+def test_a_walk_on_another_day_counts_in_that_week(
+    run: Run, on: str, week: str, walked: int
+) -> None:
     assert run("walk", "30").exit_code == 0
-    yesterday = date.today() - timedelta(days=1)
-    result = run("walk", "20", "--on", yesterday.isoformat())
+    result = run("walk", "20", "--on", on)
     assert result.exit_code == 0
-    same_week = week_start(yesterday) == week_start(date.today())
-    walked = 50 if same_week else 20
     assert result.stdout == (
-        f"Logged a 20-minute walk. Week of {week_start(yesterday):%d %b}:"
-        f" {walked} of 50 minutes walked.\n"
+        f"Logged a 20-minute walk. Week of {week}: {walked} of 50 minutes walked.\n"
     )
 
 
@@ -534,13 +538,16 @@ def test_a_walk_on_a_day_that_is_not_past_is_refused(
     assert not history_path(isolated).exists()
 
 
-@pytest.mark.parametrize("minutes", ["0", "601"])
+@pytest.mark.parametrize("minutes", ["0", "601", "ten"])
 def test_a_walk_of_0_or_over_600_minutes_is_refused(run: Run, minutes: str) -> None:
-    result = run("walk", minutes)
-    assert result.exit_code == 2
-    assert "Invalid value for 'MINUTES'" in result.stderr
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
+    line = one_error(run("walk", minutes), 2)
+    assert line == f"Error: MINUTES takes a whole number from 1 to 600, not {minutes!r}"
+
+
+@pytest.mark.parametrize("pain", ["11", "-1"])
+def test_a_checkin_outside_0_to_10_is_one_error_line(run: Run, pain: str) -> None:
+    line = one_error(run("checkin", "--", pain), 2)
+    assert line == f"Error: PAIN takes a whole number from 0 to 10, not {pain!r}"
 
 
 # --- Next-morning check-ins -------------------------------------------------------------
@@ -553,7 +560,7 @@ def test_checkin_with_no_session_is_refused(run: Run) -> None:
 
 def test_checkin_turns_the_light_red_when_the_morning_is_worse(run: Run) -> None:
     assert run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3").exit_code == 0
-    day = f"{date.today():%a %d %b}"  # the session just run started today
+    day = "Wed 18 Nov"  # the session just run started on the pinned day
     result = run("checkin", "4")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
@@ -607,10 +614,9 @@ def test_history_table_shows_the_newest_with_a_footer(run: Run, store: History) 
         assert result.stdout.splitlines()[-1] == footer
 
 
-def test_history_since_days_ago(run: Run, store: History) -> None:
-    now = datetime.now()  # --since 3d counts back from today
+def test_history_since_days_ago(run: Run, store: History, clock: FakeClock) -> None:
     for days in range(7):
-        add_session(store, now - timedelta(days=days))
+        add_session(store, clock.now() - timedelta(days=days))
     result = run("history", "--since", "3d")
     assert len(table_rows(result)) == 4  # today and the three days before
     assert result.stdout.splitlines()[-1] == "4 of 7 sessions"
@@ -704,8 +710,10 @@ def section(stdout: str, title: str) -> list[str]:
     return lines[start:end]
 
 
-def test_stats_streak_weeks_pain_trend_walks_and_trouble_spots(run: Run, store: History) -> None:
-    today = datetime.now()  # the streak and the weeks count back from today
+def test_stats_streak_weeks_pain_trend_walks_and_trouble_spots(
+    run: Run, store: History, clock: FakeClock
+) -> None:
+    today = clock.now()  # the streak and the weeks count back from today
     days_ago = {0: 10, 1: 5, 2: 0, 5: None}  # 5 days ago breaks the streak
     for days, pain_after in sorted(days_ago.items(), reverse=True):
         outcomes = {"pelvic-tilt": Outcome.done, "bridge": Outcome.skipped}

@@ -1,7 +1,8 @@
-"""Durations and counts written the way a person reads them."""
+"""Numbers, durations, days and lists written the way a person reads them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 
@@ -34,3 +35,15 @@ def times_a_day(count: int) -> str:
 def format_day(day: date) -> str:
     """``18 Nov``: a recent day in a sentence."""
     return f"{day.day} {day:%b}"
+
+
+def plural(count: int, word: str) -> str:
+    """``1 exercise``, ``3 exercises``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def or_list(words: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]

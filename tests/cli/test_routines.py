@@ -301,9 +301,16 @@ def test_a_routine_with_an_exercise_not_in_the_catalogue_is_refused(
 
 
 @pytest.mark.parametrize(
-    "option", [["--speed", "0"], ["--prep", "-1"], ["--transition", "121"], ["--minutes", "4"]]
+    ("option", "allowed"),
+    [
+        (["--speed", "0"], "a number from 0.01 to 1000"),
+        (["--prep", "-1"], "a whole number from 0 to 120"),
+        (["--transition", "121"], "a whole number from 0 to 120"),
+        (["--minutes", "4"], "a whole number from 5 to 60"),
+        (["--minutes", "ten"], "a whole number from 5 to 60"),
+    ],
 )
-def test_out_of_range_numbers_are_usage_errors(run: Run, option: list[str]) -> None:
+def test_out_of_range_numbers_are_usage_errors(run: Run, option: list[str], allowed: str) -> None:
     result = run("run", *option, "--dry-run")
     assert result.exit_code == 2
-    assert f"Invalid value for '{option[0]}'" in result.stderr
+    assert result.stderr == f"Error: {option[0]} takes {allowed}, not {option[1]!r}\n"

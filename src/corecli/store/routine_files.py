@@ -11,9 +11,9 @@ from typing import Any
 
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem
-from corecli.files import read_toml, validate, write_atomically
 from corecli.models import Routine
-from corecli.timeline import DEFAULT_SETTINGS, TimedItem, TimelineSettings, total_s
+from corecli.store.toml_files import read_toml, write_atomically
+from corecli.store.validation import validate
 
 HEADER = (
     "# A corecli routine. Edit doses or reorder [[items]] freely; `corecli view` checks it.\n"
@@ -62,8 +62,3 @@ def load_routine(path: Path, catalogue: Catalogue) -> Routine:
     if problems:
         raise FileProblem(path, problems)
     return routine
-
-
-def estimate_s(routine: Routine, settings: TimelineSettings = DEFAULT_SETTINGS) -> int:
-    """How long the routine as it stands takes (hand edits included)."""
-    return total_s([TimedItem(item.exercise, item) for item in routine.items], settings)

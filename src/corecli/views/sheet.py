@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from corecli.catalogue import Catalogue
 from corecli.models import Routine
+from corecli.text import format_duration
 from corecli.timeline import item_s
-from corecli.units import format_duration
 
 STEPS_SHOWN = 3
 

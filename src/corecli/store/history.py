@@ -15,14 +15,17 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corecli.errors import CorecliError, visible
+from corecli.programme import Flag, PastSession, Progress, week_start
+from corecli.safety import Screening
+from corecli.stats import OutcomeCount, SessionMark
 from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models need pydantic, which reading the history does not
     from corecli.models import ItemRecord, SessionRecord
 
 BUSY_TIMEOUT_MS = 10_000
@@ -117,24 +120,9 @@ class SessionRow:
         return self.ending is Ending.finished
 
 
-@dataclass(frozen=True)
-class Screening:
-    at: datetime
-    answers: dict[str, bool]
-
-    @property
-    def clear(self) -> bool:
-        return not any(self.answers.values())
-
-
-@dataclass(frozen=True)
-class Flag:
-    exercise: str
-    since: date
-
-
 class SessionLog:
-    """The writes for one running session, which never stop the session.
+    """The history as a session sees it: what the plan and the screen read before it
+    starts, and the writes as it goes, which never stop the session.
 
     If the history cannot be written (a read-only folder, a full disk), the
     session goes on and ``problem`` says why it was not saved.
@@ -149,6 +137,23 @@ class SessionLog:
     @property
     def saved(self) -> bool:
         return self._history is not None and self.session_id is not None
+
+    def progress(self) -> Progress:
+        """What the next plan depends on (nothing without a history)."""
+        return Progress() if self._history is None else self._history.progress()
+
+    def flags(self) -> list[Flag]:
+        """The exercises marked as hurting so far (none without a history)."""
+        return [] if self._history is None else self._history.flags()
+
+    def last_screening(self) -> Screening | None:
+        return None if self._history is None else self._history.last_screening()
+
+    def add_screening(self, at: datetime, answers: dict[str, bool]) -> None:
+        """Keep the answers; if they cannot be kept, the screen is simply asked again."""
+        if self._history is not None:
+            with contextlib.suppress(HistoryProblem):
+                self._history.add_screening(at, answers)
 
     def begin(self, record: SessionRecord, pain_before: int | None) -> None:
         """Record the session as started; ``record`` lists its items, none reached yet."""
@@ -434,34 +439,34 @@ class History:
     def session_count(self) -> int:
         return int(self._execute("SELECT count(*) FROM sessions").fetchone()[0])
 
-    def session_days(self) -> list[date]:
-        """Every day with a session, oldest first."""
-        rows = self._execute("SELECT DISTINCT substr(started, 1, 10) FROM sessions ORDER BY 1")
-        return [date.fromisoformat(day) for (day,) in rows]
-
-    def sessions_by_week(self, weeks: Sequence[date]) -> dict[date, int]:
-        """How many sessions started in each week (``weeks`` are Mondays)."""
-        if not weeks:
-            return {}
-        counts = dict.fromkeys(weeks, 0)
+    def session_marks(self) -> list[SessionMark]:
+        """Every session's day and pain after, oldest first: what the stats count."""
         rows = self._execute(
-            "SELECT substr(started, 1, 10), count(*) FROM sessions WHERE started >= ? GROUP BY 1",
-            (min(weeks).isoformat(),),
+            "SELECT substr(started, 1, 10), pain_after FROM sessions ORDER BY started, id"
         )
-        for day, count in rows:
-            monday = _monday(date.fromisoformat(day))
-            if monday in counts:
-                counts[monday] += count
-        return counts
+        return [SessionMark(date.fromisoformat(day), pain) for day, pain in rows]
 
-    def outcome_counts(self, outcome: Outcome, limit: int = 3) -> list[tuple[str, int]]:
-        """The exercises most often given ``outcome``, with how often."""
+    def outcome_counts(self) -> list[OutcomeCount]:
+        """How often each exercise was skipped or marked as hurting, over every session."""
         rows = self._execute(
-            "SELECT exercise, count(*) AS n FROM items WHERE outcome = ?"
-            " GROUP BY exercise ORDER BY n DESC, exercise LIMIT ?",
-            (outcome.value, limit),
+            "SELECT exercise, outcome, count(*) FROM items WHERE outcome IN (?, ?)"
+            " GROUP BY exercise, outcome",
+            (Outcome.skipped.value, Outcome.hurt.value),
         )
-        return [(exercise, int(count)) for exercise, count in rows]
+        return [
+            OutcomeCount(exercise, Outcome(outcome), count) for exercise, outcome, count in rows
+        ]
+
+    def progress(self, limit: int = 200) -> Progress:
+        """The latest ``limit`` sessions as the phase rules see them, and the flags.
+
+        The phase rules look back over a few weeks, so 200 sessions are plenty.
+        """
+        sessions = [
+            PastSession(row.started.date(), row.phase, row.light, row.completed)
+            for row in reversed(self.sessions(limit=limit))
+        ]
+        return Progress(sessions, self.flags())
 
     # --- Safety screen, walks, flags ------------------------------------------------------
 
@@ -487,7 +492,7 @@ class History:
         totals: dict[date, int] = {}
         rows = self._execute("SELECT substr(at, 1, 10), sum(minutes) FROM walks GROUP BY 1")
         for day, minutes in rows:
-            monday = _monday(date.fromisoformat(day))
+            monday = week_start(date.fromisoformat(day))
             totals[monday] = totals.get(monday, 0) + int(minutes)
         return totals
 
@@ -502,10 +507,6 @@ class History:
 
 def _stamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _session_row(row: Any) -> SessionRow:

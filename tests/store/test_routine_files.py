@@ -19,7 +19,8 @@ from corecli.catalogue import load_catalogue
 from corecli.errors import FileProblem, UsageProblem
 from corecli.models import Item, Routine
 from corecli.planner import PlanRequest, plan_routine
-from corecli.routines import estimate_s, load_routine, routine_toml, save_routine
+from corecli.store.routine_files import load_routine, routine_toml, save_routine
+from corecli.timeline import routine_items, total_s
 from corecli.vocab import Phase, PlanCondition
 from tests.conftest import Run
 
@@ -75,7 +76,7 @@ def test_plan_save_load_round_trip(
     loaded = load_routine(path, BUNDLED)
     assert loaded == routine
     assert path.read_text(encoding="utf-8") == routine_toml(routine)
-    assert estimate_s(loaded) == routine.estimated_s
+    assert total_s(routine_items(loaded)) == routine.estimated_s
 
 
 def test_file_has_the_header_and_the_field_order_of_the_issue(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The progress rules read like the spec: traffic lights, phases, walking goals, streaks.
+"""The programme's rules read like the spec: traffic lights, phases, walking goals.
 
 Every expected value here is written out by hand from the rules in the issue, not
 computed with a copy of the code under test. Dates are fixed; nothing reads the clock.
@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corecli.progress import (
+from corecli.programme import (
+    Flag,
     PastSession,
     PhaseDecision,
     choose_phase,
+    flag_notes,
     plan_guidance,
-    streak,
     traffic_light,
     walking_goals,
     week_start,
-    weeks_back,
 )
 from corecli.vocab import Light, Phase
 
@@ -555,41 +554,7 @@ def test_walking_goals(minutes: dict[int, int], today: date, goals: dict[int, in
     assert max(result) == week_start(today)
 
 
-# --- streak ---------------------------------------------------------------------------------
-
-TODAY = date(2024, 11, 13)  # a Wednesday
-
-STREAKS = [
-    # (id, days with a session as days before TODAY, expected streak)
-    ("none", [], 0),
-    ("today only", [0], 1),
-    ("yesterday only", [1], 1),
-    ("two days ago only", [2], 0),
-    ("today and yesterday", [0, 1], 2),
-    ("a gap before yesterday", [0, 1, 3, 4, 5], 2),
-    ("a gap, none today", [1, 2, 4], 2),
-    ("today, then a gap", [0, 2, 3], 1),
-    ("two sessions on one day count once", [0, 0, 1, 1], 2),
-    ("a long run", list(range(40)), 40),
-    ("a long run ending yesterday", list(range(1, 41)), 40),
-    ("across a month end", list(range(20)), 20),
-    ("a future day is not today", [-1, 1], 1),
-    ("unordered", [3, 0, 2, 1], 4),
-]
-
-
-@pytest.mark.parametrize(
-    ("days_ago", "expected"),
-    [case[1:] for case in STREAKS],
-    ids=[case[0] for case in STREAKS],
-)
-def test_streak(days_ago: list[int], expected: int) -> None:
-    days = [TODAY - timedelta(days=n) for n in days_ago]
-    assert streak(days, TODAY) == expected
-    assert streak(iter(days), TODAY) == expected, "any iterable, read once"
-
-
-# --- week_start and weeks_back --------------------------------------------------------------
+# --- week_start --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("offset", range(7), ids=lambda n: date(2024, 11, 11 + n).strftime("%a"))
@@ -609,34 +574,11 @@ def test_week_start_across_boundaries(day: date, expected: date) -> None:
     assert week_start(day) == expected
 
 
-@pytest.mark.parametrize(
-    ("today", "count", "expected"),
-    [
-        (TODAY, 1, [date(2024, 11, 11)]),
-        (TODAY, 3, [date(2024, 10, 28), date(2024, 11, 4), date(2024, 11, 11)]),
-        (date(2024, 11, 11), 2, [date(2024, 11, 4), date(2024, 11, 11)]),
-        (date(2024, 11, 17), 2, [date(2024, 11, 4), date(2024, 11, 11)]),
-        (date(2025, 1, 2), 2, [date(2024, 12, 23), date(2024, 12, 30)]),
-        (TODAY, 0, []),
-    ],
-)
-def test_weeks_back(today: date, count: int, expected: list[date]) -> None:
-    assert weeks_back(today, count) == expected
-
-
-def test_weeks_back_many_weeks_are_consecutive_mondays() -> None:
-    weeks = weeks_back(TODAY, 12)
-    assert len(weeks) == 12
-    assert weeks[-1] == week_start(TODAY)
-    assert all(week.weekday() == 0 for week in weeks)
-    assert all(b - a == timedelta(weeks=1) for a, b in pairwise(weeks))
-
-
 # --- What a new plan is told -------------------------------------------------------------
 
 
 def test_plan_guidance_explains_the_phase_and_each_exercise_left_out() -> None:
-    flags = [("bird-dog", date(2026, 11, 18)), ("plank", date(2026, 11, 2))]
+    flags = [Flag("bird-dog", date(2026, 11, 18)), Flag("plank", date(2026, 11, 2))]
     guidance = plan_guidance([], flags)
     assert guidance.phase is ACUTE
     assert guidance.flagged == {"bird-dog", "plank"}
@@ -654,8 +596,16 @@ def test_plan_guidance_with_a_phase_given_says_nothing_about_it() -> None:
 
 
 def test_plan_guidance_shows_a_flagged_id_literally() -> None:
-    guidance = plan_guidance([], [("odd\x1b[31m", date(2026, 11, 18))], phase=ACUTE)
+    guidance = plan_guidance([], [Flag("odd\x1b[31m", date(2026, 11, 18))], phase=ACUTE)
     assert guidance.lines == [
         "Left out: odd\\x1b[31m, marked as hurting on 18 Nov"
         " (corecli unflag odd\\x1b[31m brings it back)"
     ]
+
+
+def test_flag_notes_remind_of_the_exercises_that_hurt_in_a_routine_chosen_by_hand() -> None:
+    flags = [Flag("bird-dog", date(2026, 11, 18)), Flag("plank", date(2026, 11, 2))]
+    assert flag_notes(["pelvic-tilt", "plank"], flags) == [
+        "Note: you marked plank as hurting on 2 Nov. Stop it if it hurts again."
+    ]
+    assert flag_notes(iter(["pelvic-tilt"]), flags) == []

@@ -1,0 +1,152 @@
+"""The options more than one command takes, defined once.
+
+Choices are listed in the help text itself ("acute, recovery or maintenance"),
+so they wrap rather than being cut short, and defaults are said in words
+where the default depends on something ("from your history").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from corecli.cli.help import Command, Group
+from corecli.errors import UsageProblem
+from corecli.text import or_list
+from corecli.vocab import Equipment, Level, Phase, PlanCondition
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command_group(**settings: Any) -> typer.Typer:
+    """A Typer app for one module of commands, with corecli's help layout."""
+    return typer.Typer(cls=Group, rich_markup_mode=None, add_completion=False, **settings)
+
+
+def command(app: typer.Typer, name: str | None = None) -> Callable[[F], F]:
+    """``@command(app)``: register a function as a command with corecli's help layout."""
+    return app.command(name, cls=Command)
+
+
+def choice(metavar: str, choices: type[StrEnum], text: str, *, repeatable: bool = False) -> Any:
+    """An option whose help lists its choices in words: ``Kind of exercise: a, b or c.``"""
+    return typer.Option(**choice_help(metavar, choices, text, repeatable=repeatable))
+
+
+def choice_help(
+    metavar: str, choices: type[StrEnum], text: str, *, repeatable: bool = False
+) -> dict[str, Any]:
+    """The settings of a choice option; a ``(default: …)`` note at the end of ``text``
+    goes after the choices."""
+    more = "; repeat for more" if repeatable else ""
+    if text.endswith(")"):
+        text, default = text.rsplit(" (", 1)
+        more += f" ({default}"
+    listed = or_list([c.value for c in choices])
+    return {"metavar": metavar, "help": f"{text}: {listed}{more}.", "show_default": False}
+
+
+def number(metavar: str, low: int, high: int, text: str) -> Any:
+    """A whole-number option from ``low`` to ``high``, checked by Typer."""
+    return typer.Option(min=low, max=high, metavar=metavar, show_default=False, help=text)
+
+
+def day_option(text: str) -> Any:
+    """A DATE option, read by :func:`parse_day`."""
+    return typer.Option(metavar="DATE", show_default=False, help=text)
+
+
+def parse_day(text: str, option: str, today: date) -> date:
+    """``YYYY-MM-DD``, ``today``, ``yesterday``, or ``Nd`` / ``Nw`` days or weeks ago."""
+    text = text.strip().lower()
+    named = {"today": 0, "yesterday": 1}
+    if text in named:
+        return today - timedelta(days=named[text])
+    units = {"d": 1, "w": 7}
+    if len(text) > 1 and text[-1] in units and text[:-1].isdigit() and int(text[:-1]) < 100_000:
+        return today - timedelta(days=int(text[:-1]) * units[text[-1]])
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageProblem(
+            f"{option} takes a date such as 2026-11-01, today, yesterday, or 30d / 4w for"
+            f" days or weeks ago, not {text!r}"
+        ) from None
+
+
+class EquipmentChoice(StrEnum):
+    """What a person has to hand; ``none`` means a bare floor."""
+
+    none = "none"
+    mat = Equipment.mat.value
+    exercise_ball = Equipment.exercise_ball.value
+    strap = Equipment.strap.value
+    bench = Equipment.bench.value
+    back_extension_station = Equipment.back_extension_station.value
+
+
+def equipment_set(choices: list[EquipmentChoice] | None) -> frozenset[Equipment] | None:
+    """The equipment named (``none`` adds nothing), or None if the option was not given."""
+    if choices is None:
+        return None
+    return frozenset(Equipment(c.value) for c in choices if c is not EquipmentChoice.none)
+
+
+class RoutineFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    toml = "toml"
+
+
+CatalogOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        metavar="PATH",
+        help="Extra catalogue file (TOML); repeat for more. Its entries replace bundled ones.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+FormatOption = Annotated[
+    RoutineFormat,
+    typer.Option(
+        "--format",
+        **choice_help("FORMAT", RoutineFormat, "How to print the routine (default: table)"),
+    ),
+]
+PhaseOption = Annotated[
+    Phase | None,
+    choice("PHASE", Phase, "Stage of recovery (default: from your history; acute to start)"),
+]
+MinutesOption = Annotated[
+    int | None,
+    number("N", 5, 60, "Time you have, 5-60 minutes (default: 10 in acute, 15 otherwise)."),
+]
+EquipmentOption = Annotated[
+    list[EquipmentChoice] | None,
+    choice("ITEM", EquipmentChoice, "What you have (default: mat)", repeatable=True),
+]
+ConditionOption = Annotated[
+    PlanCondition | None,
+    choice("CONDITION", PlanCondition, "Your diagnosis, if you have one (default: general)"),
+]
+LevelOption = Annotated[Level | None, choice("LEVEL", Level, "This level or easier")]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(metavar="ID", help="Exercise to include (repeatable).", show_default=False),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(metavar="ID", help="Exercise to leave out (repeatable).", show_default=False),
+]
+SeedOption = Annotated[
+    int | None,
+    number("N", 0, 2**32 - 1, "Another number gives another plan (default: today's date)."),
+]

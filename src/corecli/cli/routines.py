@@ -1,0 +1,353 @@
+"""Commands that make and follow routines: plan, view, run.
+
+The planner, the player and the views are imported inside each command: they
+need pydantic and Rich, which ``corecli --help`` does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from corecli.cli.context import Context, current
+from corecli.cli.options import (
+    CatalogOption,
+    ConditionOption,
+    EquipmentChoice,
+    EquipmentOption,
+    ExcludeOption,
+    FormatOption,
+    IncludeOption,
+    LevelOption,
+    MinutesOption,
+    PhaseOption,
+    RoutineFormat,
+    SeedOption,
+    command,
+    command_group,
+    equipment_set,
+    number,
+)
+from corecli.cli.output import print_json, tell
+from corecli.errors import UsageProblem
+from corecli.vocab import Ending, Level, Phase, PlanCondition
+
+if TYPE_CHECKING:
+    from corecli.catalogue import Catalogue
+    from corecli.models import Config, Routine
+    from corecli.planner import PlanOptions
+    from corecli.store.history import SessionLog
+    from corecli.timeline import TimelineSettings
+
+app = command_group()
+T = TypeVar("T")
+
+# How a session's ending shows in the exit code, as for any program stopped so.
+EXIT_CODES = {Ending.interrupted: 130, Ending.terminated: 143}
+
+
+@command(app)
+def plan(
+    ctx: typer.Context,
+    phase: PhaseOption = None,
+    minutes: MinutesOption = None,
+    equipment: EquipmentOption = None,
+    condition: ConditionOption = None,
+    level: LevelOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    seed: SeedOption = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Name for the routine.", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Save the routine as TOML.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    output_format: FormatOption = RoutineFormat.table,
+    catalog: CatalogOption = None,
+) -> None:
+    """Plan a routine for your phase, time, equipment and condition.
+
+    Follows the sources' rules: stretching only while pain is acute; later, as much
+    stretching as strengthening, each abdominal exercise balanced by one for the back.
+
+    Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
+    """
+    from corecli.cli import folder
+    from corecli.planner import plan_next
+    from corecli.store.routine_files import save_routine
+
+    context = current(ctx)
+    options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
+    catalogue = folder.catalogue(context, catalog)
+    progress = folder.progress(context)
+    options = replace(options, name=name)
+    planned = plan_next(catalogue, options, folder.settings(context), progress, context.today)
+    if output is not None:
+        save_routine(planned.routine, output, force=force)
+    tell(planned.notes)
+    print_routine(context, planned.routine, catalogue, output_format)
+    if output is not None:
+        tell([f"Saved to {output}. Look at it again with: corecli view {output}"])
+
+
+@command(app)
+def view(
+    ctx: typer.Context,
+    routine_file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A routine saved by corecli plan.")
+    ],
+    output_format: FormatOption = RoutineFormat.table,
+    catalog: CatalogOption = None,
+) -> None:
+    """Check and show a saved routine, hand edits included.
+
+    Example: corecli view ~/back/today.toml --format markdown > sheet.md
+    """
+    from corecli.cli import folder
+    from corecli.store.routine_files import load_routine
+
+    context = current(ctx)
+    catalogue = folder.catalogue(context, catalog)
+    print_routine(context, load_routine(routine_file, catalogue), catalogue, output_format)
+
+
+@command(app)
+def run(
+    ctx: typer.Context,
+    routine_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="ROUTINE",
+            help="A routine saved by corecli plan; without one, a plan is made now.",
+            show_default=False,
+        ),
+    ] = None,
+    exercise: Annotated[
+        str | None,
+        typer.Option(
+            "--exercise",
+            "-e",
+            metavar="ID",
+            show_default=False,
+            help="Run one exercise at its catalogue dose.",
+        ),
+    ] = None,
+    phase: PhaseOption = None,
+    minutes: MinutesOption = None,
+    equipment: EquipmentOption = None,
+    condition: ConditionOption = None,
+    level: LevelOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    seed: SeedOption = None,
+    prep: Annotated[
+        int | None, number("S", 0, 120, "Seconds to get ready at the start (default: 5).")
+    ] = None,
+    transition: Annotated[
+        int | None, number("S", 0, 120, "Seconds to get into each position (default: 10).")
+    ] = None,
+    sound: Annotated[
+        bool | None,
+        typer.Option(
+            "--sound/--no-sound",
+            show_default=False,
+            help="Bell at each change, beeps for the last 3 s (default: on).",
+        ),
+    ] = None,
+    voice: Annotated[
+        bool | None,
+        typer.Option(
+            "--voice/--no-voice",
+            show_default=False,
+            help="Speak names, sides and rests (espeak-ng, spd-say, say; default: off).",
+        ),
+    ] = None,
+    pain_before: Annotated[int | None, number("N", 0, 10, "Pain now, 0-10 (else asked).")] = None,
+    pain_after: Annotated[
+        int | None, number("N", 0, 10, "Pain at the end, 0-10 (else asked).")
+    ] = None,
+    no_check_in: Annotated[
+        bool,
+        typer.Option("--no-check-in", help="Ask no pain questions; the session gets no light."),
+    ] = False,
+    screened: Annotated[
+        bool,
+        typer.Option(
+            "--screened",
+            help="I have read the safety screen (corecli screen --list) and none of it applies.",
+        ),
+    ] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="One line per step, no full screen (for logs, readers).")
+    ] = False,
+    self_paced: Annotated[
+        bool, typer.Option("--self-paced", help="Moving reps wait for space instead of a tempo.")
+    ] = False,
+    speed: Annotated[
+        float,
+        typer.Option(
+            min=0.01, max=1000.0, metavar="X", help="Run the clock X times faster (default: 1)."
+        ),
+    ] = 1.0,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the timeline with start times, then stop.")
+    ] = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Follow a routine with a timer: holds, reps, sides and rests.
+
+    Keys: space pause · n next · b back · s skip · x this hurts · q quit · ? help.
+
+    Without a routine or --phase, the phase comes from your history. Asks for pain
+    (0-10) before and after, and a weekly safety screen; the session is saved as it goes.
+
+    Example: corecli run today.toml
+    """
+    from corecli.cli import folder
+    from corecli.cli.terminal import asking, terminal_devices
+    from corecli.script import Script
+    from corecli.timeline import TimelineSettings, build_timeline, routine_items
+    from corecli.views.routine import timeline_lines
+    from corecli.workout import Workout, guided_workout
+
+    context = current(ctx)
+    options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
+    check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
+    config = folder.settings(context)
+    catalogue = folder.catalogue(context, catalog)
+    timing = TimelineSettings(
+        prep_s=given_or(prep, config.prep), transition_s=given_or(transition, config.transition)
+    )
+    with folder.session_log(context) as log:
+        routine = routine_to_run(
+            context, catalogue, config, log, routine_file, exercise, options, timing
+        )
+        timeline = build_timeline(routine_items(routine), timing)
+        if dry_run:
+            typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
+            return
+        script = Script.for_routine(routine, catalogue)
+        sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
+        devices = terminal_devices(context, script, plain=plain, self_paced=self_paced, **sounds)
+        workout = Workout(
+            timeline,
+            script,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            check_in=not no_check_in,
+            screened=screened,
+            self_paced=self_paced,
+            speed=speed,
+        )
+        with asking():
+            result = guided_workout(workout, devices, log)
+    raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
+
+
+def check_run(
+    routine_file: Path | None,
+    exercise: str | None,
+    options: PlanOptions,
+    no_check_in: bool,
+    pain_before: int | None,
+    pain_after: int | None,
+) -> None:
+    """Refuse the options of ``run`` that cannot go together, before anything is read."""
+    if routine_file is not None and exercise is not None:
+        raise UsageProblem("give a routine file or --exercise, not both")
+    if (routine_file is not None or exercise is not None) and options.given():
+        raise UsageProblem(
+            "planning options (--phase, --minutes …) make a new plan; they do not go with"
+            " a routine file or --exercise"
+        )
+    if no_check_in and (pain_before is not None or pain_after is not None):
+        raise UsageProblem("--no-check-in asks no pain questions; drop it or the pain options")
+
+
+def routine_to_run(
+    context: Context,
+    catalogue: Catalogue,
+    config: Config,
+    log: SessionLog,
+    routine_file: Path | None,
+    exercise: str | None,
+    options: PlanOptions,
+    timing: TimelineSettings,
+) -> Routine:
+    """The routine ``run`` plays: a saved file, one exercise, or a plan made now to fit
+    ``timing``. A plan says why it has its phase; a routine chosen by hand is checked
+    for exercises the person said hurt."""
+    from corecli.planner import plan_next, single_exercise_routine
+    from corecli.programme import flag_notes
+    from corecli.store.routine_files import load_routine
+
+    if routine_file is None and exercise is None:
+        planned = plan_next(catalogue, options, config, log.progress(), context.today, timing)
+        tell(planned.notes)
+        return planned.routine
+    if routine_file is not None:
+        routine = load_routine(routine_file, catalogue)
+    else:
+        routine = single_exercise_routine(catalogue.find(exercise or ""), context.today)
+    tell(flag_notes((item.exercise for item in routine.items), log.flags()))
+    return routine
+
+
+def given_or(value: T | None, setting: T) -> T:
+    """The command line's value if given, else the setting from config.toml."""
+    return setting if value is None else value
+
+
+def plan_options(
+    phase: Phase | None,
+    minutes: int | None,
+    equipment: list[EquipmentChoice] | None,
+    condition: PlanCondition | None,
+    level: Level | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    seed: int | None,
+) -> PlanOptions:
+    """The planning options as given on the command line."""
+    from corecli.planner import PlanOptions
+
+    return PlanOptions(
+        phase=phase,
+        minutes=minutes,
+        equipment=equipment_set(equipment),
+        condition=condition,
+        level=level,
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        seed=seed,
+    )
+
+
+def print_routine(
+    context: Context, routine: Routine, catalogue: Catalogue, output_format: RoutineFormat
+) -> None:
+    """A routine as a table, a Markdown sheet, JSON or TOML, with its time estimated afresh
+    (hand edits change it)."""
+    from corecli.store.routine_files import routine_toml
+    from corecli.timeline import routine_items, total_s
+    from corecli.views.routine import routine_view
+    from corecli.views.sheet import routine_markdown
+
+    estimated = total_s(routine_items(routine))
+    routine = routine.model_copy(update={"estimated_s": estimated})
+    if output_format is RoutineFormat.json:
+        print_json(routine.model_dump(mode="json"))
+    elif output_format is RoutineFormat.toml:
+        typer.echo(routine_toml(routine), nl=False)
+    elif output_format is RoutineFormat.markdown:
+        typer.echo(routine_markdown(routine, catalogue, estimated), nl=False)
+    else:
+        context.console.print(routine_view(routine, catalogue, estimated))

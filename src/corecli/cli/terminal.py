@@ -1,0 +1,110 @@
+"""The terminal a workout talks through: questions, the keys, the screen and the bell.
+
+Questions are asked only when stdin is a terminal; the full screen is drawn only
+when stdout is one too (and can draw it), else a line per step is printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from corecli import prompts
+from corecli.cli.context import Context
+from corecli.errors import UsageProblem
+from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
+from corecli.player import PlainScreen, Screen, Sound
+from corecli.programme import LIGHT_ADVICE
+from corecli.script import Script
+from corecli.views import literal
+from corecli.views.history import LIGHT_STYLE
+from corecli.views.session import LiveScreen
+from corecli.vocab import Light
+from corecli.workout import Devices
+
+
+class TerminalPrompts:
+    """Questions typed at the terminal, and lines printed on the console."""
+
+    def __init__(self, console: Console, *, plain: bool = False) -> None:
+        self._console = console
+        self._plain = plain
+        self.interactive = sys.stdin.isatty()
+
+    def ask_pain(self, when: str) -> int | None:
+        return prompts.ask_pain(when, say=typer.echo) if self.interactive else None
+
+    def ask_screen(self) -> dict[str, bool] | None:
+        return prompts.ask_screen(say=typer.echo) if self.interactive else None
+
+    def say(self, line: str) -> None:
+        self._console.print(literal(line))
+
+    def show_light(self, light: Light) -> None:
+        advice = Text(LIGHT_ADVICE[light], style=LIGHT_STYLE[light])
+        self._console.print(advice, soft_wrap=self._plain)
+
+    def show_advice(self, advice: str) -> None:
+        self._console.print(Text(advice, style="bold"))
+
+    def warn(self, line: str) -> None:
+        typer.echo(line, err=True)
+
+
+def terminal_devices(
+    context: Context,
+    script: Script,
+    *,
+    plain: bool,
+    self_paced: bool,
+    sound: bool,
+    voice: bool,
+) -> Devices:
+    """Everything a workout needs to run at this terminal, or in a pipe or a log."""
+    console = context.console
+    asker = TerminalPrompts(console, plain=plain)
+    if self_paced and not asker.interactive:
+        raise UsageProblem("--self-paced waits for the space bar, so it needs a keyboard")
+    full_screen = not plain and sys.stdout.isatty() and not console.is_dumb_terminal
+    bell = sys.stdout if sound and full_screen else None
+
+    @contextmanager
+    def stage() -> Iterator[tuple[KeySource, Screen]]:
+        with ExitStack() as stack:
+            if asker.interactive:
+                keys: KeySource = stack.enter_context(RawKeys())
+            else:
+                keys = NoKeys(sleep=context.clock.sleep)
+            screen: Screen = (
+                LiveScreen(console, script)
+                if full_screen
+                else PlainScreen(sys.stdout, script, self_paced=self_paced)
+            )
+            yield keys, screen
+
+    return Devices(
+        prompts=asker,
+        stage=stage,
+        sound=Sound(bell, voice=voice, notice=lambda text: typer.echo(text, err=True)),
+        clock=context.clock.monotonic,
+        wall=context.now,
+    )
+
+
+@contextmanager
+def asking() -> Iterator[None]:
+    """Ctrl-C or end of input at a question cancels the command (exit 130), SIGTERM too (143)."""
+    try:
+        with sigterm_raises():
+            yield
+    except (KeyboardInterrupt, EOFError):
+        typer.echo("\nCancelled.", err=True)
+        raise typer.Exit(130) from None
+    except Terminated:
+        typer.echo("\nCancelled by a signal.", err=True)
+        raise typer.Exit(143) from None

@@ -1,0 +1,238 @@
+"""Commands that keep track: history, stats, checkin, walk, unflag, screen.
+
+The history and the views are imported inside each command: they need SQLite
+and Rich, which ``corecli --help`` does not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Annotated
+
+import typer
+
+from corecli.cli.context import current
+from corecli.cli.options import CatalogOption, command, command_group, day_option, parse_day
+from corecli.cli.output import write_bytes
+from corecli.errors import CorecliError, UsageProblem, visible
+
+app = command_group()
+
+
+@command(app)
+def history(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, day_option("From this day on: YYYY-MM-DD, today, yesterday, or 30d / 4w ago.")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            show_default=False,
+            help="At most N sessions, newest first (default for a table: 20).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, every session.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV, every session.")] = False,
+) -> None:
+    """List past sessions: date, routine, time, done, pain and light.
+
+    Example: corecli history --since 30d --csv > sessions.csv
+    """
+    from corecli.cli import folder
+    from corecli.views.history import history_page, session_record, sessions_csv
+
+    context = current(ctx)
+    if as_json and as_csv:
+        raise UsageProblem("choose --json or --csv, not both")
+    day = parse_day(since, "--since", context.today) if since is not None else None
+    table = not (as_json or as_csv)
+    shown = limit if limit is not None else (20 if table and day is None else None)
+    with folder.history(context) as store:
+        rows = store.sessions(since=day, limit=shown)
+        total = store.session_count() if table else 0
+        walked = store.walk_minutes_by_week() if table else {}
+    if as_json:
+        typer.echo(json.dumps([session_record(row) for row in rows], indent=2))
+    elif as_csv:
+        write_bytes(sessions_csv(rows).encode())
+    else:
+        paged = limit is None and day is None
+        context.console.print(history_page(rows, total, walked, context.today, paged=paged))
+
+
+@command(app)
+def stats(ctx: typer.Context) -> None:
+    """Show your streak, sessions per week, pain trend and walking.
+
+    Also the exercises you skip most and those you marked as hurting.
+
+    Example: corecli stats
+    """
+    from corecli.cli import folder
+    from corecli.stats import gather_stats
+    from corecli.views.stats import stats_view
+
+    context = current(ctx)
+    with folder.history(context) as store:
+        figures = gather_stats(
+            store.session_marks(),
+            store.walk_minutes_by_week(),
+            store.outcome_counts(),
+            store.flags(),
+            context.today,
+        )
+    names = {}
+    # The catalogue only to name the exercises; if one's own file is broken, ids will do.
+    with contextlib.suppress(CorecliError):
+        if figures.skipped or figures.hurt or figures.flagged:
+            names = {e.id: e.name for e in folder.catalogue(context)}
+    context.console.print(stats_view(figures, names))
+
+
+@command(app)
+def checkin(
+    ctx: typer.Context,
+    pain: Annotated[
+        int,
+        typer.Argument(
+            min=0, max=10, metavar="PAIN", help="Pain this morning, 0 (none) to 10 (worst)."
+        ),
+    ],
+) -> None:
+    """Record this morning's pain after your last session.
+
+    A morning worse than before the session turns its light red.
+
+    Example: corecli checkin 2
+    """
+    from corecli.cli import folder
+    from corecli.programme import LIGHT_ADVICE, traffic_light
+
+    with folder.history(current(ctx)) as store:
+        latest = store.sessions(limit=1)
+        if not latest:
+            raise UsageProblem("there is no session to check in for yet; run one first")
+        session = latest[0]
+        light = traffic_light(session.pain_before, session.pain_after, pain)
+        store.check_in(session.id, pain, light)
+    was = session.pain_next_day
+    replaced = f" (was {was})" if was is not None and was != pain else ""
+    typer.echo(
+        f"Recorded pain {pain}{replaced} the morning after the session of"
+        f" {session.started:%a %d %b}."
+    )
+    if light is not None:
+        typer.echo(LIGHT_ADVICE[light])
+
+
+@command(app)
+def walk(
+    ctx: typer.Context,
+    minutes: Annotated[
+        int,
+        typer.Argument(min=1, max=600, metavar="MINUTES", help="How long you walked, 1-600."),
+    ],
+    on: Annotated[
+        str | None, day_option("Day of the walk: YYYY-MM-DD, yesterday, 3d (default: today).")
+    ] = None,
+) -> None:
+    """Log a walk; build up to 150 minutes a week.
+
+    Walking is the sources' everyday exercise. The weekly goal starts at 50
+    minutes and grows by 25 after each week you meet it.
+
+    Example: corecli walk 20
+    """
+    from datetime import datetime
+
+    from corecli.cli import folder
+    from corecli.programme import walking_goals, week_start
+
+    context = current(ctx)
+    now = context.now()
+    day = parse_day(on, "--on", now.date()) if on is not None else now.date()
+    if day > now.date():
+        raise UsageProblem(f"--on {day} is in the future")
+    moment = now if day == now.date() else datetime.combine(day, datetime.min.time())
+    with folder.history(context, create=True) as store:
+        store.add_walk(moment, minutes)
+        by_week = store.walk_minutes_by_week()
+    week = week_start(day)
+    goal = walking_goals(by_week, day)[week]
+    typer.echo(
+        f"Logged a {minutes}-minute walk. Week of {week:%d %b}: {by_week.get(week, 0)}"
+        f" of {goal} minutes walked."
+    )
+
+
+@command(app)
+def unflag(
+    ctx: typer.Context,
+    name: Annotated[
+        list[str], typer.Argument(help="Id, name or alias of the exercise.", show_default=False)
+    ],
+    catalog: CatalogOption = None,
+) -> None:
+    """Plan again an exercise you marked with x ("this hurts").
+
+    Example: corecli unflag bird-dog
+    """
+    from corecli.cli import folder
+    from corecli.errors import UnknownExercise
+
+    context = current(ctx)
+    query = " ".join(name)
+    try:
+        exercise_id = folder.catalogue(context, catalog).find(query).id
+    except UnknownExercise:
+        exercise_id = query  # flags of exercises no longer in the catalogue
+    with folder.history(context) as store:
+        if not store.unflag(exercise_id):
+            flagged = ", ".join(flag.exercise for flag in store.flags()) or "none"
+            raise CorecliError(f"{visible(exercise_id)} is not flagged (flagged: {flagged})")
+    typer.echo(f"{visible(exercise_id)} will be planned again. Stop it if it hurts.")
+
+
+@command(app)
+def screen(
+    ctx: typer.Context,
+    screened: Annotated[
+        bool,
+        typer.Option("--screened", help="I have read the questions and none of them applies."),
+    ] = False,
+    show_list: Annotated[
+        bool, typer.Option("--list", help="Print the questions and what each means, then stop.")
+    ] = False,
+) -> None:
+    """Answer the safety screen: signs that back pain needs a doctor.
+
+    corecli run asks it before the first session and then weekly. Any "yes" means
+    get medical advice first; the first three signs need emergency care.
+
+    Example: corecli screen
+    """
+    from corecli.cli import folder
+    from corecli.cli.terminal import TerminalPrompts, asking
+    from corecli.safety import RED_FLAGS
+    from corecli.workout import safety_check
+
+    context = current(ctx)
+    prompts = TerminalPrompts(context.console)
+    if show_list or not (screened or prompts.interactive):
+        for number, flag in enumerate(RED_FLAGS, 1):
+            urgent = "  (emergency care)" if flag.emergency else ""
+            typer.echo(f"{number}. {flag.question}{urgent}")
+        if show_list:
+            return
+    with folder.session_log(context) as log, asking():
+        advice = safety_check(log, prompts, context.now(), screened=screened, always=True)
+    if advice is not None:
+        prompts.show_advice(advice)
+        raise typer.Exit(1)
+    typer.echo("None of these: you can exercise. corecli asks again in a week.")
+    if log.problem:
+        typer.echo(f"Answers not saved: {log.problem}", err=True)

@@ -1,0 +1,168 @@
+"""The full-screen session view: a frame for each moment of a session, and the live
+screen that redraws it only when something visible changes."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console, Group, RenderableType
+from rich.live import Live
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from corecli.script import Script, counts, describe
+from corecli.session import Session
+from corecli.text import format_duration
+from corecli.timeline import Segment, SegmentKind
+from corecli.views import literal
+
+# A 3×5 block font for the countdown; each "#" becomes two full blocks.
+_FONT = {
+    "0": ("###", "# #", "# #", "# #", "###"),
+    "1": (" # ", "## ", " # ", " # ", "###"),
+    "2": ("###", "  #", "###", "#  ", "###"),
+    "3": ("###", "  #", " ##", "  #", "###"),
+    "4": ("# #", "# #", "###", "  #", "  #"),
+    "5": ("###", "#  ", "###", "  #", "###"),
+    "6": ("###", "#  ", "###", "# #", "###"),
+    "7": ("###", "  #", "  #", " # ", " # "),
+    "8": ("###", "# #", "###", "# #", "###"),
+    "9": ("###", "# #", "###", "  #", "###"),
+    ":": ("   ", " # ", "   ", " # ", "   "),
+}
+KEY_HINTS = "space pause · n next · b back · s skip · x hurts · q quit · ? help"
+KEY_HELP = (
+    ("space", "pause or resume (in self-paced reps: rep done)"),
+    ("n  →", "next: end this part now"),
+    ("b  ←", "back to the start of this part; twice: the part before"),
+    ("s", "skip the rest of this exercise"),
+    ("x", "this hurts: stop this exercise and note it"),
+    ("q", "quit; the summary is still shown"),
+    ("?", "show or hide this help"),
+)
+
+
+def big_text(text: str) -> list[str]:
+    """Five lines of block digits for a countdown such as ``12`` or ``1:30``."""
+    rows = []
+    for row in range(5):
+        glyphs = [_FONT[char][row] for char in text if char in _FONT]
+        rows.append(" ".join(g.replace("#", "██").replace(" ", "  ") for g in glyphs))
+    return rows
+
+
+def countdown_text(seconds: float) -> str:
+    whole = math.ceil(seconds)
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
+
+
+def session_frame(
+    session: Session, script: Script, now: float, *, help_shown: bool = False, width: int = 80
+) -> RenderableType:
+    """One frame of the session screen; fits 80×24 and grows with wider terminals."""
+    segment = session.segment
+    info = script.item(segment)
+    heading, instruction = describe(segment, script, self_paced=session.self_paced)
+    remaining = session.remaining(now)
+    work = segment.kind.is_work
+    style = "green" if work else "blue" if segment.kind.value.endswith("rest") else "yellow"
+    last_seconds = not session.waiting and 0 < remaining <= 3 and not session.paused
+    if session.paused:
+        heading, style = "Paused: press space to go on", "magenta"
+
+    body: list[RenderableType] = []
+    if help_shown:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        for key, meaning in KEY_HELP:
+            keys.add_row(key, meaning)
+        body += [Text("Keys", style="bold"), keys]
+    else:
+        body.append(Text(heading.upper(), style=f"bold {style}"))
+        body.append(literal(instruction))
+        if segment.kind is SegmentKind.transition and info is not None:
+            body += [Padding(literal(step, "dim"), (0, 0, 0, 2)) for step in info.steps[1:3]]
+        body.append(Text())
+        if session.waiting:
+            digits = big_text(str(segment.rep_no))
+        else:
+            digits = big_text(countdown_text(remaining))
+        digit_style = "bold red" if last_seconds else f"bold {style}"
+        body += [Text(line, style=digit_style, justify="center") for line in digits]
+        body.append(Text())
+        done = 0.0 if session.waiting else segment.duration_s - remaining
+        bar = Table.grid(expand=True)  # a grid row ends the bar's line
+        bar.add_column(ratio=1)
+        bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
+        body.append(bar)
+        body.append(Text(counts(segment) or " ", style="bold"))
+    upcoming = _next_text(session, script)
+    if upcoming:
+        body.append(Text("Next: ", style="dim") + literal(upcoming, "dim"))
+    elapsed = format_duration(int(session.elapsed(now)))
+    left = format_duration(math.ceil(session.planned_remaining(now)))
+    where = f"{len(script.items)} exercises"
+    if segment.item is not None:
+        where = f"Exercise {segment.item + 1} of {len(script.items)}"
+    body.append(Text(f"{where} · {elapsed} done · {left} left", style="dim"))
+    body.append(Text(KEY_HINTS, style="dim"))
+    title = literal(info.name, "bold") if info else literal(script.routine, "bold")
+    return Panel(Group(*body), title=title, border_style=style, width=min(width, 100))
+
+
+def _next_text(session: Session, script: Script) -> str:
+    following = session.timeline[session.index + 1 :]
+    if not following:
+        return ""
+    segment = following[0]
+    if segment.kind is SegmentKind.done:
+        return "the end"
+    if segment.kind is SegmentKind.transition:
+        info = script.item(segment)
+        return info.name if info else ""
+    heading, _ = describe(segment, script)
+    return f"{heading.lower()} {segment.duration_s} s"
+
+
+class LiveScreen:
+    """The full-screen view: redrawn only when something visible changes."""
+
+    def __init__(self, console: Console, script: Script) -> None:
+        self._console = console
+        self._script = script
+        self._live = Live(
+            console=console,
+            auto_refresh=False,
+            screen=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._live.start()
+        self._shown: tuple[object, ...] | None = None
+
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        self._shown = None
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+        state = (
+            session.index,
+            math.ceil(session.remaining(now)),
+            int(session.elapsed(now)),
+            session.paused,
+            help_shown,
+            self._console.size,
+        )
+        if state == self._shown:
+            return
+        self._shown = state
+        frame = session_frame(
+            session, self._script, now, help_shown=help_shown, width=self._console.width
+        )
+        self._live.update(frame, refresh=True)
+
+    def close(self) -> None:
+        self._live.stop()

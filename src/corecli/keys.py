@@ -52,6 +52,7 @@ class RawKeys:
         self._saved: list[Any] | None = None
 
     def __enter__(self) -> RawKeys:
+        # POSIX only: imported here so that corecli, and NoKeys, still load elsewhere.
         import termios
         import tty
 

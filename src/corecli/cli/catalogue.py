@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from corecli.cli import folder
 from corecli.cli.context import current
 from corecli.cli.options import (
     CatalogOption,
@@ -75,10 +76,9 @@ def list_exercises(
     Example: corecli list --phase acute --equipment mat --condition disc
     """
     from corecli.catalogue import ExerciseFilter
-    from corecli.cli.folder import catalogue as load
 
     context = current(ctx)
-    catalogue = load(context, catalog)
+    catalogue = folder.catalogue(context, catalog)
     chosen = ExerciseFilter(
         phases=frozenset(phase or ()),
         kinds=frozenset(kind or ()),
@@ -113,10 +113,9 @@ def show(
 
     Example: corecli show "knees to chest"
     """
-    from corecli.cli.folder import catalogue as load
 
     context = current(ctx)
-    catalogue = load(context, catalog)
+    catalogue = folder.catalogue(context, catalog)
     exercise = catalogue.find(" ".join(name))
     if as_json:
         print_json(exercise.model_dump(mode="json", exclude_none=True))

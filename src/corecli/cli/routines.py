@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from corecli.cli import folder
 from corecli.cli.context import Context, current
 from corecli.cli.options import (
     CatalogOption,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from corecli.models import Config, Routine
     from corecli.planner import PlanOptions
     from corecli.store.history import SessionLog
-    from corecli.timeline import TimelineSettings
+    from corecli.timeline import Segment
 
 app = command_group()
 T = TypeVar("T")
@@ -80,7 +81,6 @@ def plan(
 
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
-    from corecli.cli import folder
     from corecli.planner import plan_next
     from corecli.store.routine_files import save_routine
 
@@ -111,7 +111,6 @@ def view(
 
     Example: corecli view ~/back/today.toml --format markdown > sheet.md
     """
-    from corecli.cli import folder
     from corecli.store.routine_files import load_routine
 
     context = current(ctx)
@@ -211,35 +210,26 @@ def run(
 
     Example: corecli run today.toml
     """
-    from corecli.cli import folder
-    from corecli.cli.terminal import asking, terminal_devices
+    from corecli.cli.terminal import play_workout
     from corecli.script import Script
-    from corecli.timeline import TimelineSettings, build_timeline, routine_items
     from corecli.views.routine import timeline_lines
-    from corecli.workout import Workout, guided_workout
+    from corecli.workout import Workout
 
     context = current(ctx)
     options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
     config = folder.settings(context)
     catalogue = folder.catalogue(context, catalog)
-    timing = TimelineSettings(
-        prep_s=given_or(prep, config.prep), transition_s=given_or(transition, config.transition)
-    )
     with folder.session_log(context) as log:
-        routine = routine_to_run(
-            context, catalogue, config, log, routine_file, exercise, options, timing
+        routine, timeline = routine_to_run(
+            context, catalogue, config, log, routine_file, exercise, options, prep, transition
         )
-        timeline = build_timeline(routine_items(routine), timing)
         if dry_run:
             typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
             return
-        script = Script.for_routine(routine, catalogue)
-        sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
-        devices = terminal_devices(context, script, plain=plain, self_paced=self_paced, **sounds)
         workout = Workout(
             timeline,
-            script,
+            Script.for_routine(routine, catalogue),
             pain_before=pain_before,
             pain_after=pain_after,
             check_in=not no_check_in,
@@ -247,8 +237,8 @@ def run(
             self_paced=self_paced,
             speed=speed,
         )
-        with asking():
-            result = guided_workout(workout, devices, log)
+        sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
+        result = play_workout(context, workout, log, plain=plain, **sounds)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
 
 
@@ -280,25 +270,31 @@ def routine_to_run(
     routine_file: Path | None,
     exercise: str | None,
     options: PlanOptions,
-    timing: TimelineSettings,
-) -> Routine:
-    """The routine ``run`` plays: a saved file, one exercise, or a plan made now to fit
-    ``timing``. A plan says why it has its phase; a routine chosen by hand is checked
-    for exercises the person said hurt."""
+    prep: int | None,
+    transition: int | None,
+) -> tuple[Routine, list[Segment]]:
+    """The routine ``run`` plays and its timeline: a saved file, one exercise, or a plan
+    made now. A plan says why it has its phase; a routine chosen by hand is checked for
+    exercises the person said hurt."""
     from corecli.planner import plan_next, single_exercise_routine
     from corecli.programme import flag_notes
     from corecli.store.routine_files import load_routine
+    from corecli.timeline import TimelineSettings, build_timeline, routine_items
 
+    timing = TimelineSettings(
+        prep_s=given_or(prep, config.prep), transition_s=given_or(transition, config.transition)
+    )
     if routine_file is None and exercise is None:
         planned = plan_next(catalogue, options, config, log.progress(), context.today, timing)
         tell(planned.notes)
-        return planned.routine
-    if routine_file is not None:
-        routine = load_routine(routine_file, catalogue)
+        routine = planned.routine
     else:
-        routine = single_exercise_routine(catalogue.find(exercise or ""), context.today)
-    tell(flag_notes((item.exercise for item in routine.items), log.flags()))
-    return routine
+        if routine_file is not None:
+            routine = load_routine(routine_file, catalogue)
+        else:
+            routine = single_exercise_routine(catalogue.find(exercise or ""), context.today)
+        tell(flag_notes((item.exercise for item in routine.items), log.flags()))
+    return routine, build_timeline(routine_items(routine), timing)
 
 
 def given_or(value: T | None, setting: T) -> T:

@@ -21,11 +21,12 @@ from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
 from corecli.player import PlainScreen, Screen, Sound
 from corecli.programme import LIGHT_ADVICE
 from corecli.script import Script
+from corecli.store.history import SessionLog
 from corecli.views import literal
 from corecli.views.history import LIGHT_STYLE
 from corecli.views.session import LiveScreen
 from corecli.vocab import Light
-from corecli.workout import Devices
+from corecli.workout import Devices, Workout, WorkoutResult, guided_workout
 
 
 class TerminalPrompts:
@@ -94,6 +95,22 @@ def terminal_devices(
         clock=context.clock.monotonic,
         wall=context.now,
     )
+
+
+def play_workout(
+    context: Context, workout: Workout, log: SessionLog, *, plain: bool, sound: bool, voice: bool
+) -> WorkoutResult:
+    """A guided workout at this terminal (or in a pipe or a log)."""
+    devices = terminal_devices(
+        context,
+        workout.script,
+        plain=plain,
+        self_paced=workout.self_paced,
+        sound=sound,
+        voice=voice,
+    )
+    with asking():
+        return guided_workout(workout, devices, log)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from corecli.cli import folder
 from corecli.cli.context import current
 from corecli.cli.options import CatalogOption, command, command_group, day_option, parse_day
 from corecli.cli.output import write_bytes
@@ -42,7 +43,6 @@ def history(
 
     Example: corecli history --since 30d --csv > sessions.csv
     """
-    from corecli.cli import folder
     from corecli.views.history import history_page, session_record, sessions_csv
 
     context = current(ctx)
@@ -72,7 +72,6 @@ def stats(ctx: typer.Context) -> None:
 
     Example: corecli stats
     """
-    from corecli.cli import folder
     from corecli.stats import gather_stats
     from corecli.views.stats import stats_view
 
@@ -109,7 +108,6 @@ def checkin(
 
     Example: corecli checkin 2
     """
-    from corecli.cli import folder
     from corecli.programme import LIGHT_ADVICE, traffic_light
 
     with folder.history(current(ctx)) as store:
@@ -149,7 +147,6 @@ def walk(
     """
     from datetime import datetime
 
-    from corecli.cli import folder
     from corecli.programme import walking_goals, week_start
 
     context = current(ctx)
@@ -181,7 +178,6 @@ def unflag(
 
     Example: corecli unflag bird-dog
     """
-    from corecli.cli import folder
     from corecli.errors import UnknownExercise
 
     context = current(ctx)
@@ -215,7 +211,6 @@ def screen(
 
     Example: corecli screen
     """
-    from corecli.cli import folder
     from corecli.cli.terminal import TerminalPrompts, asking
     from corecli.safety import RED_FLAGS
     from corecli.workout import safety_check

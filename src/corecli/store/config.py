@@ -13,6 +13,7 @@ from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, NamedTuple, get_args, get_origin
 
+import tomli_w
 from pydantic import ValidationError
 
 from corecli.errors import UsageProblem
@@ -139,8 +140,6 @@ def unset_value(home: Path, key: str) -> Config:
 
 def config_toml(config: Config) -> str:
     """The file's text: the header, then the keys the config sets, in KEYS order."""
-    import tomli_w
-
     data = config.model_dump(mode="json", exclude_unset=True, exclude_none=True)
     return HEADER + tomli_w.dumps(data)
 

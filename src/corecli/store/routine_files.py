@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem
 from corecli.models import Routine
@@ -35,8 +37,6 @@ def routine_document(routine: Routine) -> dict[str, Any]:
 
 
 def routine_toml(routine: Routine) -> str:
-    import tomli_w
-
     return HEADER + tomli_w.dumps(routine_document(routine), multiline_strings=False)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import combinations, pairwise
 from typing import Any
 
@@ -22,11 +22,20 @@ from hypothesis import strategies as st
 
 from corecli.catalogue import Catalogue, load_catalogue
 from corecli.errors import PlanProblem
-from corecli.models import Exercise, Routine, SessionDose
-from corecli.planner import PlanRequest, default_minutes, plan_routine, seed_for
+from corecli.models import Config, Exercise, Routine, SessionDose
+from corecli.planner import (
+    NextPlan,
+    PlanOptions,
+    PlanRequest,
+    default_minutes,
+    plan_next,
+    plan_routine,
+    seed_for,
+)
+from corecli.programme import Flag, PastSession, Progress
 from corecli.store.routine_files import routine_toml
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
-from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
+from corecli.vocab import Direction, Equipment, Kind, Level, Light, Phase, PlanCondition, Target
 from tests.conftest import FakeClock, Run
 
 BUNDLED = load_catalogue()
@@ -800,3 +809,74 @@ def test_settings_change_the_estimate() -> None:
     routine = plan(request)
     assert_obeys_rules(routine, BUNDLED, request)
     assert routine.estimated_s == total_s(timed(routine), slow)
+
+
+# --- Planning from the options, config.toml and the history ------------------------------
+
+
+def next_plan(
+    options: PlanOptions, config: Config | None = None, progress: Progress | None = None
+) -> NextPlan:
+    return plan_next(BUNDLED, options, config or Config(), progress or Progress(), TODAY)
+
+
+def test_each_setting_comes_from_the_options_then_config_then_the_built_in_default() -> None:
+    config = Config(minutes=20, condition=PlanCondition.stenosis, level=Level.beginner)
+    built_in = next_plan(PlanOptions(phase=Phase.recovery, seed=3)).routine
+    assert (built_in.minutes, built_in.condition) == (15, PlanCondition.general)
+    from_config = next_plan(PlanOptions(phase=Phase.recovery, seed=3), config).routine
+    assert (from_config.minutes, from_config.condition) == (20, PlanCondition.stenosis)
+    levels = {BUNDLED.find(item.exercise).level for item in from_config.items}
+    assert levels == {Level.beginner}
+    given = PlanOptions(
+        phase=Phase.recovery, minutes=30, condition=PlanCondition.disc, level=Level.advanced, seed=3
+    )
+    chosen = next_plan(given, config).routine
+    assert (chosen.minutes, chosen.condition) == (30, PlanCondition.disc)
+    request = PlanRequest(
+        phase=Phase.recovery,
+        minutes=30,
+        condition=PlanCondition.disc,
+        max_level=Level.advanced,
+        seed=3,
+    )
+    assert chosen == plan_routine(BUNDLED, request, TODAY)
+
+
+def test_the_history_gives_the_phase_and_leaves_out_what_hurt() -> None:
+    greens = [
+        PastSession(TODAY - timedelta(days=n), Phase.acute, Light.green, True) for n in (4, 2, 0)
+    ]
+    flags = [Flag("piriformis-stretch", TODAY), Flag("gone-from-the-catalogue", TODAY)]
+    planned = next_plan(PlanOptions(seed=1), progress=Progress(greens, flags))
+    assert planned.routine.phase is Phase.recovery
+    assert "piriformis-stretch" not in [item.exercise for item in planned.routine.items]
+    assert planned.notes == [
+        "Phase: recovery: three green sessions in acute since 27 Apr",
+        "Left out: piriformis-stretch, marked as hurting on 1 May"
+        " (corecli unflag piriformis-stretch brings it back)",
+    ]
+
+
+def test_an_included_exercise_is_planned_though_it_was_flagged() -> None:
+    options = PlanOptions(phase=Phase.acute, include=("piriformis-stretch",), seed=1)
+    planned = next_plan(options, progress=Progress((), [Flag("piriformis-stretch", TODAY)]))
+    assert "piriformis-stretch" in [item.exercise for item in planned.routine.items]
+    assert planned.notes == []
+
+
+def test_a_plan_refused_because_of_config_toml_says_so() -> None:
+    config = Config(equipment=[])
+    with pytest.raises(
+        PlanProblem, match=r"\(equipment from config\.toml: see corecli config show\)$"
+    ):
+        next_plan(PlanOptions(phase=Phase.recovery), config)
+    with pytest.raises(PlanProblem) as refused:
+        next_plan(PlanOptions(phase=Phase.recovery, equipment=frozenset()))
+    assert "config.toml" not in str(refused.value)
+
+
+def test_plan_options_are_given_when_any_one_is() -> None:
+    assert not PlanOptions().given()
+    assert PlanOptions(seed=0).given()
+    assert PlanOptions(equipment=frozenset()).given()

@@ -1,0 +1,227 @@
+"""A guided workout with scripted answers, a fake clock and a real history in a
+temporary folder: what is asked, in which order, what is played and what is kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from corecli.errors import UsageProblem
+from corecli.keys import KeySource, NoKeys
+from corecli.models import SessionDose
+from corecli.player import Screen
+from corecli.safety import DOCTOR_ADVICE, RED_FLAGS, all_clear
+from corecli.script import ItemInfo, Script
+from corecli.session import Session
+from corecli.store.history import History, SessionLog
+from corecli.store.home import history_path
+from corecli.timeline import Segment, TimedItem, build_timeline
+from corecli.vocab import Ending, Light, Phase, PlanCondition
+from corecli.workout import Devices, Workout, guided_workout, safety_check
+from tests.conftest import FakeClock
+
+TIMELINE = build_timeline([TimedItem("knee-hug", SessionDose(reps=2, hold_s=20, rest_s=5))])
+SCRIPT = Script(
+    "Gentle stretches",
+    Phase.acute,
+    PlanCondition.general,
+    (ItemInfo("Knee hug", ("Lie on your back.", "Hug one knee."), ()),),
+)
+SESSION_S = 5 + 10 + 20 + 5 + 20  # get ready, into position, hold, rest, hold
+
+
+class ScriptedPrompts:
+    """Answers typed in advance; every question and line goes into ``events``."""
+
+    def __init__(
+        self,
+        events: list[str],
+        pains: Sequence[int | None] = (),
+        screen: dict[str, bool] | None = None,
+    ) -> None:
+        self.events = events
+        self.pains = list(pains)
+        self.screen = screen
+
+    def ask_pain(self, when: str) -> int | None:
+        self.events.append(f"asked pain {when}")
+        return self.pains.pop(0) if self.pains else None
+
+    def ask_screen(self) -> dict[str, bool] | None:
+        self.events.append("asked the screen")
+        return self.screen
+
+    def say(self, line: str) -> None:
+        self.events.append(f"said {line}")
+
+    def show_light(self, light: Light) -> None:
+        self.events.append(f"light {light}")
+
+    def show_advice(self, advice: str) -> None:
+        self.events.append(f"advice {advice}")
+
+    def warn(self, line: str) -> None:
+        self.events.append(f"warned {line}")
+
+
+class QuietScreen:
+    def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        return None
+
+    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class InterruptingKeys:
+    """Ctrl-C once the clock reaches ``at_s``."""
+
+    def __init__(self, clock: FakeClock, at_s: float) -> None:
+        self.clock, self.at_s = clock, at_s
+
+    def read(self, timeout_s: float) -> str | None:
+        if self.clock.monotonic() + timeout_s >= self.at_s:
+            raise KeyboardInterrupt
+        self.clock.sleep(timeout_s)
+        return None
+
+
+def devices(prompts: ScriptedPrompts, clock: FakeClock, keys: KeySource | None = None) -> Devices:
+    @contextmanager
+    def stage() -> Iterator[tuple[KeySource, Screen]]:
+        prompts.events.append("stage opened")
+        yield keys or NoKeys(sleep=clock.sleep), QuietScreen()
+        prompts.events.append("stage closed")
+
+    return Devices(prompts, stage, None, clock=clock.monotonic, wall=clock.now)
+
+
+@pytest.fixture
+def history(isolated: Path) -> Iterator[History]:
+    with History.open(history_path(isolated)) as opened:
+        yield opened
+
+
+def summary(events: list[str]) -> list[str]:
+    return [event for event in events if event.startswith("said ")]
+
+
+def test_a_first_workout_screens_asks_plays_records_and_judges(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    prompts = ScriptedPrompts(events, pains=[2, 3], screen=all_clear())
+    result = guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
+
+    assert result.record is not None and result.record.ending is Ending.finished
+    assert result.light is Light.green
+    assert result.advice is None
+    assert events == [
+        "asked the screen",
+        "asked pain now",
+        "stage opened",
+        "stage closed",
+        "said Session complete.",
+        "said Done 1 of 1 exercises · skipped 0 · marked as hurting 0",
+        "said Active time 40 s · total time 1 min",
+        "asked pain now, at the end",
+        "light green",
+    ]
+    assert clock.monotonic() == SESSION_S
+    (row,) = history.sessions()
+    assert (row.pain_before, row.pain_after, row.light, row.done) == (2, 3, Light.green, 1)
+    assert row.started == clock.now() - timedelta(seconds=SESSION_S)
+    screening = history.last_screening()
+    assert screening is not None and screening.clear
+
+
+def test_a_yes_on_the_screen_stops_before_anything_is_played(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    answers = all_clear() | {"cancer": True}
+    prompts = ScriptedPrompts(events, pains=[2], screen=answers)
+    result = guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
+
+    assert (result.record, result.advice) == (None, DOCTOR_ADVICE)
+    assert events == ["asked the screen", f"advice {DOCTOR_ADVICE}"]
+    assert history.sessions() == []
+    screening = history.last_screening()
+    assert screening is not None and screening.answers["cancer"]
+
+
+def test_the_screen_is_asked_again_only_when_due(history: History, clock: FakeClock) -> None:
+    log = SessionLog(history)
+    events: list[str] = []
+    prompts = ScriptedPrompts(events, screen=all_clear())
+    assert safety_check(log, prompts, clock.now(), screened=False) is None
+    clock.advance(days=6)
+    assert safety_check(log, prompts, clock.now(), screened=False) is None
+    clock.advance(days=1)
+    assert safety_check(log, prompts, clock.now(), screened=False) is None
+    assert events == ["asked the screen", "asked the screen"]  # first, then a week on
+
+
+def test_screened_answers_no_to_every_question_without_asking(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    workout = Workout(TIMELINE, SCRIPT, pain_before=1, pain_after=1, screened=True)
+    result = guided_workout(workout, devices(ScriptedPrompts(events), clock), SessionLog(history))
+    assert result.light is Light.green
+    assert "asked the screen" not in events
+    assert not any(event.startswith("asked pain") for event in events)
+    screening = history.last_screening()
+    assert screening is not None and screening.answers == {f.id: False for f in RED_FLAGS}
+
+
+def test_with_nobody_to_answer_a_due_screen_is_refused(history: History, clock: FakeClock) -> None:
+    prompts = ScriptedPrompts([], screen=None)
+    with pytest.raises(UsageProblem, match="add --screened if you have read its questions"):
+        guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
+    assert history.sessions() == []
+
+
+def test_ctrl_c_during_the_session_keeps_a_partial_record_and_asks_nothing_more(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    prompts = ScriptedPrompts(events, pains=[4, 9])
+    keys = InterruptingKeys(clock, at_s=25.0)
+    workout = Workout(TIMELINE, SCRIPT, screened=True)
+    result = guided_workout(workout, devices(prompts, clock, keys), SessionLog(history))
+
+    assert result.ending is Ending.interrupted
+    assert result.light is None  # no pain after: it is not asked after Ctrl-C
+    assert summary(events)[0] == "said Session interrupted."
+    assert events.count("asked pain now, at the end") == 0
+    (row,) = history.sessions()
+    assert (row.ending, row.pain_before, row.pain_after) == (Ending.interrupted, 4, None)
+
+
+def test_without_check_ins_nothing_is_asked_and_there_is_no_light(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    workout = Workout(TIMELINE, SCRIPT, check_in=False, screened=True)
+    result = guided_workout(workout, devices(ScriptedPrompts(events), clock), SessionLog(history))
+    assert result.light is None
+    assert not any(event.startswith(("asked", "light")) for event in events)
+
+
+def test_a_history_that_cannot_be_written_only_warns(clock: FakeClock) -> None:
+    events: list[str] = []
+    workout = Workout(TIMELINE, SCRIPT, pain_before=2, pain_after=6, screened=True)
+    log = SessionLog(None, "history.sqlite3 cannot be written: the disk is full")
+    result = guided_workout(workout, devices(ScriptedPrompts(events), clock), log)
+    assert result.light is Light.red
+    assert events[-2:] == [
+        "light red",
+        "warned History not saved: history.sqlite3 cannot be written: the disk is full",
+    ]

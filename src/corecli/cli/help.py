@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,10 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 
 
 class Command(TyperCommand):
-    """A command whose help is laid out by :func:`write_help`."""
+    """A command whose help is laid out by :func:`help_lines`."""
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        write_help(self, ctx, formatter)
+        formatter.write("\n".join(help_lines(self, ctx, formatter.width)) + "\n")
 
     def collect_usage_pieces(self, ctx: Context) -> list[str]:
         return usage_pieces(self, ctx)
@@ -46,18 +47,16 @@ class Group(TyperGroup):
     """A group of commands whose help lists each with its one-line summary."""
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        write_help(self, ctx, formatter)
-        sections = self.sections(ctx)
-        width = max((len(name) for _, names in sections for name in names), default=0)
-        for title, names in sections:
+        sections = []
+        for title, names in self.sections(ctx):
             rows = []
             for name in names:
                 command = self.get_command(ctx, name)
                 if command is not None and not command.hidden:
-                    rows.append((name.ljust(width), summary(command.help or "")))
-            if rows:
-                with formatter.section(title):
-                    formatter.write_dl(rows)
+                    rows.append((name, summary(command.help or "")))
+            sections.append((title, rows))
+        lines = help_lines(self, ctx, formatter.width, sections)
+        formatter.write("\n".join(lines) + "\n")
 
     def sections(self, ctx: Context) -> list[tuple[str, list[str]]]:
         """The command list's headings, each with its commands in order."""
@@ -67,15 +66,60 @@ class Group(TyperGroup):
         return [*usage_pieces(self, ctx), self.subcommand_metavar]
 
 
-def write_help(command: TyperCommand | TyperGroup, ctx: Context, formatter: Any) -> None:
-    """Usage, the docstring's paragraphs, then the arguments and the options."""
-    command.format_usage(ctx, formatter)
-    command.format_help_text(ctx, formatter)
+Rows = list[tuple[str, str]]
+
+
+def help_lines(
+    command: TyperCommand | TyperGroup,
+    ctx: Context,
+    width: int,
+    commands: Sequence[tuple[str, Rows]] = (),
+) -> list[str]:
+    """Usage, the docstring's paragraphs, the arguments, the options, then any
+    lists of commands: wrapped at ``width``, never inside a word or at a hyphen,
+    so a choice such as ``back-extension-station`` stays whole."""
+    usage = f"Usage: {ctx.command_path} "
+    lines = wrap(" ".join(command.collect_usage_pieces(ctx)), width, usage, " " * len(usage))
+    for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
+        if paragraph.strip():
+            lines += ["", *wrap(paragraph, width, "  ", "  ")]
     arguments, options = parameter_rows(command, ctx)
     for title, rows in (("Arguments", arguments), ("Options", options)):
         if rows:
-            with formatter.section(title):
-                formatter.write_dl(rows)
+            lines += ["", f"{title}:", *definition_list(rows, width)]
+    # One first column for every list of commands, so their summaries line up.
+    names = max((len(name) for _, rows in commands for name, _ in rows), default=0)
+    for title, rows in commands:
+        if rows:
+            lines += ["", f"{title}:", *definition_list(rows, width, names)]
+    return lines
+
+
+def definition_list(rows: Rows, width: int, first: int = 0, col_max: int = 30) -> list[str]:
+    """Two columns: the name, then its text wrapped beside it (below it if the name is long)."""
+    column = min(max(first, *(len(name) for name, _ in rows)), col_max) + 2
+    lines = []
+    for name, text in rows:
+        indent = " " * (2 + column)
+        if len(name) > col_max:
+            lines.append(f"  {name}")
+            lines += wrap(text, width, indent, indent)
+        else:
+            lines += wrap(text, width, f"  {name}".ljust(2 + column), indent)
+    return lines
+
+
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``text`` as lines of at most ``width``, breaking only at spaces."""
+    lines = textwrap.wrap(
+        " ".join(text.split()),
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return lines or [first.rstrip()]
 
 
 def summary(help_text: str) -> str:
@@ -151,7 +195,7 @@ def usage_error_line(error: typer.TyperException) -> str:
         return f"{command} has no option {option}{guess}"
     if kind == "BadOptionUsage":  # raised by the parser, which knows no command
         return f"{getattr(error, 'option_name', 'an option')} needs a value"
-    unknown = re.fullmatch(r"No such command '(.*)'\.", error.format_message())
+    unknown = re.match(r"No such command '(.*?)'\.", error.format_message())
     if unknown and ctx is not None and isinstance(ctx.command, TyperGroup):
         names = ctx.command.list_commands(ctx)
         close = difflib.get_close_matches(unknown.group(1), names, n=1)

@@ -41,12 +41,15 @@ def columns_80(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
 
 
+EVERY_COMMAND = [
+    *("list", "show", "schema", "plan", "view", "run"),
+    *("history", "stats", "checkin", "walk", "unflag", "screen"),
+    *("config", "config show", "config set", "config unset"),
+]
+
+
 def test_every_command_is_walked() -> None:
-    assert IDS == [
-        *("list", "show", "schema", "plan", "view", "run"),
-        *("history", "stats", "checkin", "walk", "unflag", "screen"),
-        *("config", "config show", "config set", "config unset"),
-    ]
+    assert IDS == EVERY_COMMAND
 
 
 def help_of(run: Run, *path: str) -> list[str]:

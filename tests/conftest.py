@@ -104,6 +104,12 @@ class FakeClock:
         """Move time on, as ``timedelta`` takes it: ``advance(days=2, hours=3)``."""
         self._elapsed += timedelta(**delta).total_seconds()
 
+    def advance_to(self, moment: datetime) -> None:
+        """Move time on to ``moment`` (never back: the clock is monotonic)."""
+        step = (moment - self.now()).total_seconds()
+        assert step >= 0, f"{moment} is before {self.now()}"
+        self._elapsed += step
+
     @property
     def today(self) -> date:
         return self.now().date()

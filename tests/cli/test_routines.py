@@ -6,7 +6,6 @@ import itertools
 import json
 import os
 import re
-import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from corecli import keys, player
+from corecli import player
 from tests.conftest import Run, catalogue_toml, exercise_toml
 
 Write = Callable[[str, str], Path]
@@ -123,24 +122,17 @@ def test_voice_without_a_speech_program_gives_one_notice(
     assert "Session complete." in result.stdout
 
 
-def test_self_paced_without_a_keyboard_does_not_wait_forever(
-    run: Run, monkeypatch: pytest.MonkeyPatch
+def test_self_paced_without_a_keyboard_is_refused_rather_than_waiting_forever(
+    run: Run,
 ) -> None:
     """stdin is not a terminal, so nobody can press space to end a rep."""
-
-    def sleep(seconds: float) -> None:
-        assert seconds < 3600, "waits for a key that cannot come"
-        time.sleep(seconds)
-
-    no_keys = keys.NoKeys
-    monkeypatch.setattr(keys, "NoKeys", lambda: no_keys(sleep=sleep))
     home_catalogue(exercise_toml("moving", extra="").replace("hold_s = 10", "hold_s = 0"))
-    result = run("run", "--exercise", "moving", "--self-paced", "--plain", "--speed", "1000")
-    if result.exit_code == 2:  # refusing is fine too, with a reason
-        assert result.stderr.startswith("Error: ")
-    else:
-        assert result.exit_code == 0
-        assert "Session complete." in result.stdout
+    result = run("run", "--exercise", "moving", "--self-paced", "--plain", "--screened")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --self-paced waits for the space bar, so it needs a keyboard\n"
+    )
+    assert result.stdout == ""
 
 
 # --- The dry run ------------------------------------------------------------------------------

@@ -138,6 +138,13 @@ def test_self_paced_without_a_keyboard_is_refused_rather_than_waiting_forever(
 # --- The dry run ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("args", [["--exercise", "bridge"], ["--phase", "recovery"], []])
+def test_a_dry_run_writes_nothing(run: Run, isolated: Path, args: list[str]) -> None:
+    result = run("run", *args, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert not isolated.exists()  # not even the folder
+
+
 def test_dry_run_prints_the_timeline_with_start_times(run: Run) -> None:
     result = run("run", "--exercise", "piriformis-stretch", "--dry-run")
     assert result.exit_code == 0

@@ -61,12 +61,20 @@ def history(context: Context, *, create: bool = False) -> Iterator[History]:
 
 
 @contextmanager
-def session_log(context: Context) -> Iterator[SessionLog]:
-    """The log a session writes to; without a writable history, one that says why not."""
+def session_log(context: Context, *, create: bool = True) -> Iterator[SessionLog]:
+    """The log a session writes to; without a writable history, one that says why not.
+
+    Unless ``create``, as for a dry run, nothing is made: a person with no history
+    gets an empty log (and no SQLite is opened).
+    """
     from corecli.store.history import History, HistoryProblem, SessionLog
 
+    path = history_path(context.home)
+    if not create and not path.exists():
+        yield SessionLog(None)
+        return
     try:
-        opened = History.open(history_path(context.home))
+        opened = History.open(path)
     except HistoryProblem as problem:
         if problem.damaged:
             raise

@@ -220,7 +220,7 @@ def run(
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
     config = folder.settings(context)
     catalogue = folder.catalogue(context, catalog)
-    with folder.session_log(context) as log:
+    with folder.session_log(context, create=not dry_run) as log:
         routine, timeline = routine_to_run(
             context, catalogue, config, log, routine_file, exercise, options, prep, transition
         )

@@ -283,7 +283,7 @@ def test_home_catalogue_is_loaded_after_the_bundled_one(tmp_path: Path) -> None:
     assert catalogue.is_user("wall-sit")
     origin = catalogue.origin("wall-sit")
     assert origin is not None
-    assert (origin.path, origin.index, origin.bundled) == (path, 0, False)
+    assert (origin.path, origin.position, origin.bundled) == (path, 0, False)
 
 
 def test_a_bundled_id_in_the_home_catalogue_replaces_the_bundled_entry(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ computed with a copy of the code under test. Dates are fixed; nothing reads the 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -383,7 +382,7 @@ def histories(draw: st.DrawFn, settled: bool = False) -> list[PastSession]:
     if settled and judged:
         phase = sessions[judged[-1]].phase
         for n in range(judged[-1] + 1, len(sessions)):
-            sessions[n] = replace(sessions[n], phase=phase)
+            sessions[n] = sessions[n]._replace(phase=phase)
     return sessions
 
 

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -25,16 +26,15 @@ BUNDLED_PATH = Path(__file__).parent / "data" / "exercises.toml"
 USER_CATALOGUE_NAME = "exercises.toml"
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where an exercise was defined: a file and its position in that file."""
 
     path: Path
-    index: int
+    position: int
     bundled: bool
 
     def where(self, field_path: str = "") -> str:
-        return f"exercises[{self.index}]" + (f".{field_path}" if field_path else "")
+        return f"exercises[{self.position}]" + (f".{field_path}" if field_path else "")
 
 
 class Catalogue:

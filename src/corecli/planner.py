@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from corecli.catalogue import Catalogue
 from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
@@ -46,8 +46,7 @@ def seed_for(day: date) -> int:
     return day.year * 10_000 + day.month * 100 + day.day
 
 
-@dataclass(frozen=True)
-class PlanRequest:
+class PlanRequest(NamedTuple):
     """What a person asks ``corecli plan`` for."""
 
     phase: Phase = Phase.acute
@@ -60,7 +59,7 @@ class PlanRequest:
     flagged: frozenset[str] = frozenset()  # marked "this hurts" in a session; left out
     seed: int | None = None  # None: derived from the date
     name: str | None = None
-    settings: TimelineSettings = field(default_factory=TimelineSettings)
+    settings: TimelineSettings = TimelineSettings()
 
     @property
     def budget_minutes(self) -> int:
@@ -70,8 +69,7 @@ class PlanRequest:
 # --- What the person asked for, config.toml and the history --------------------------------
 
 
-@dataclass(frozen=True)
-class PlanOptions:
+class PlanOptions(NamedTuple):
     """What a person asked of a plan on the command line. ``None`` means "not given":
     then ``config.toml`` decides, and failing that the built-in default."""
 
@@ -90,8 +88,7 @@ class PlanOptions:
         return self != PlanOptions()
 
 
-@dataclass(frozen=True)
-class NextPlan:
+class NextPlan(NamedTuple):
     """A routine for the next session, and the lines that say why it is this one."""
 
     routine: Routine
@@ -167,8 +164,7 @@ def plan_request(
 # the option each belongs to is named when a check empties the pool.
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     option: str
     test: Callable[[Exercise, PlanRequest], str | None]
 

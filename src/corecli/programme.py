@@ -9,8 +9,8 @@ stays mild and settles by the next morning; more than that means back off.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from corecli.errors import visible
 from corecli.text import format_day
@@ -54,16 +54,14 @@ def traffic_light(
     return Light.green
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """An exercise marked "this hurts" in a session, left out of plans since ``since``."""
 
     exercise: str
     since: date
 
 
-@dataclass(frozen=True)
-class PastSession:
+class PastSession(NamedTuple):
     """What the phase rules need to know about one recorded session."""
 
     day: date
@@ -72,8 +70,7 @@ class PastSession:
     completed: bool
 
 
-@dataclass(frozen=True)
-class PhaseDecision:
+class PhaseDecision(NamedTuple):
     """The phase to plan for, and one line saying why."""
 
     phase: Phase
@@ -81,17 +78,15 @@ class PhaseDecision:
     changed: bool = False  # a step up or back from the last session's phase
 
 
-@dataclass(frozen=True)
-class Guidance:
+class Guidance(NamedTuple):
     """What the history says for the next plan, and the lines that explain it."""
 
     phase: Phase
-    flagged: frozenset[str] = frozenset()
-    lines: list[str] = field(default_factory=list)
+    flagged: frozenset[str]
+    lines: list[str]
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """What the history holds that the next plan depends on."""
 
     sessions: Sequence[PastSession] = ()  # oldest first

@@ -8,14 +8,13 @@ emergency.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 VALID_FOR = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     id: str
     question: str
     emergency: bool
@@ -36,8 +35,7 @@ RED_FLAGS = (
 )
 
 
-@dataclass(frozen=True)
-class Screening:
+class Screening(NamedTuple):
     """One answering of the screen: when, and question id -> True for "yes"."""
 
     at: datetime

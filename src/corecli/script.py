@@ -7,7 +7,7 @@ so they all say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from corecli.catalogue import Catalogue
 from corecli.models import Routine
@@ -15,8 +15,7 @@ from corecli.timeline import Segment, SegmentKind
 from corecli.vocab import Phase, PlanCondition
 
 
-@dataclass(frozen=True)
-class ItemInfo:
+class ItemInfo(NamedTuple):
     """What the screen says about one exercise of the routine."""
 
     name: str
@@ -24,8 +23,7 @@ class ItemInfo:
     cues: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Script:
+class Script(NamedTuple):
     """Everything a screen needs besides the session: names and instructions."""
 
     routine: str

@@ -7,7 +7,6 @@ reads the rows and ``views/stats.py`` lays the figures out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -34,8 +33,7 @@ class OutcomeCount(NamedTuple):
     times: int
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """Everything ``corecli stats`` shows, already counted."""
 
     sessions: int

@@ -7,8 +7,8 @@ plan prints is exactly how long ``corecli run`` takes without pauses.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from corecli.models import Routine, SessionDose
 
@@ -33,8 +33,7 @@ class Side(StrEnum):
     right = "right"
 
 
-@dataclass(frozen=True)
-class TimelineSettings:
+class TimelineSettings(NamedTuple):
     """Durations of the segments that are not part of any exercise's dose."""
 
     prep_s: int = 5
@@ -45,16 +44,14 @@ class TimelineSettings:
 DEFAULT_SETTINGS = TimelineSettings()
 
 
-@dataclass(frozen=True)
-class TimedItem:
+class TimedItem(NamedTuple):
     """What the timeline needs of a routine item: which exercise, and its dose."""
 
     exercise: str
     dose: SessionDose
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """One stretch of time with one instruction: hold, rest, switch sides …"""
 
     kind: SegmentKind
@@ -85,7 +82,7 @@ def build_timeline(
     segments: list[Segment] = []
     clock = 0
     for segment in _walk(items, settings):
-        segments.append(replace(segment, start_s=clock))
+        segments.append(segment._replace(start_s=clock))
         clock += segment.duration_s
     return segments
 
@@ -118,8 +115,7 @@ def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Se
         work_s = dose.hold_s or dose.rep_s
         for set_no in range(1, dose.sets + 1):
             if set_no > 1 and dose.set_rest_s:
-                yield replace(
-                    at,
+                yield at._replace(
                     kind=SegmentKind.set_rest,
                     duration_s=dose.set_rest_s,
                     set_no=set_no - 1,
@@ -127,8 +123,7 @@ def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Se
                 )
             for side_index, side in enumerate(sides):
                 if side_index and settings.switch_s:
-                    yield replace(
-                        at,
+                    yield at._replace(
                         kind=SegmentKind.switch,
                         duration_s=settings.switch_s,
                         set_no=set_no,
@@ -136,8 +131,7 @@ def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Se
                         side=side,
                     )
                 for rep_no in range(1, dose.reps + 1):
-                    rep = replace(
-                        at,
+                    rep = at._replace(
                         kind=work_kind,
                         duration_s=work_s,
                         set_no=set_no,
@@ -147,6 +141,6 @@ def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Se
                         side=side,
                     )
                     if rep_no > 1 and dose.rest_s:
-                        yield replace(rep, kind=SegmentKind.rest, duration_s=dose.rest_s)
+                        yield rep._replace(kind=SegmentKind.rest, duration_s=dose.rest_s)
                     yield rep
     yield Segment(SegmentKind.done, 0, 0)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource
@@ -53,8 +52,7 @@ class Prompts(Protocol):
 Stage = Callable[[], AbstractContextManager[tuple[KeySource, Screen]]]
 
 
-@dataclass(frozen=True)
-class Devices:
+class Devices(NamedTuple):
     """What a workout talks through."""
 
     prompts: Prompts
@@ -64,8 +62,7 @@ class Devices:
     wall: Callable[[], datetime]  # local time, for the record
 
 
-@dataclass(frozen=True)
-class Workout:
+class Workout(NamedTuple):
     """A session to guide, and what the person already said."""
 
     timeline: Sequence[Segment]
@@ -78,8 +75,7 @@ class Workout:
     speed: float = 1.0
 
 
-@dataclass(frozen=True)
-class WorkoutResult:
+class WorkoutResult(NamedTuple):
     """How a workout ended: the session's record and light, or the screen's advice."""
 
     record: SessionRecord | None  # None: the safety screen stopped it first

@@ -9,7 +9,6 @@ root command puts on Click's context object; tests hand the app their own
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -46,12 +45,12 @@ class SystemClock:
         time.sleep(seconds)
 
 
-@dataclass
 class Context:
     """What a command needs from the world. Build one with :meth:`from_environment`."""
 
-    home: Path
-    clock: Clock = field(default_factory=SystemClock)
+    def __init__(self, home: Path, clock: Clock | None = None) -> None:
+        self.home = home
+        self.clock: Clock = clock or SystemClock()
 
     @classmethod
     def from_environment(cls) -> Context:

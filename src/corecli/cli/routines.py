@@ -6,7 +6,6 @@ need pydantic and Rich, which ``corecli --help`` does not.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -88,7 +87,7 @@ def plan(
     options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
     catalogue = folder.catalogue(context, catalog)
     progress = folder.progress(context)
-    options = replace(options, name=name)
+    options = options._replace(name=name)
     planned = plan_next(catalogue, options, folder.settings(context), progress, context.today)
     if output is not None:
         save_routine(planned.routine, output, force=force)
@@ -210,23 +209,23 @@ def run(
 
     Example: corecli run today.toml
     """
-    from corecli.cli.terminal import play_workout
-    from corecli.script import Script
-    from corecli.views.routine import timeline_lines
-    from corecli.workout import Workout
-
     context = current(ctx)
     options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
-    config = folder.settings(context)
-    catalogue = folder.catalogue(context, catalog)
+    config, catalogue = folder.settings(context), folder.catalogue(context, catalog)
     with folder.session_log(context, create=not dry_run) as log:
         routine, timeline = routine_to_run(
             context, catalogue, config, log, routine_file, exercise, options, prep, transition
         )
         if dry_run:
+            from corecli.views.routine import timeline_lines
+
             typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
             return
+        from corecli.cli.terminal import play_workout  # the player: only for a session
+        from corecli.script import Script
+        from corecli.workout import Workout
+
         workout = Workout(
             timeline,
             Script.for_routine(routine, catalogue),

@@ -14,10 +14,9 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corecli.errors import CorecliError, visible
 from corecli.programme import Flag, PastSession, Progress, week_start
@@ -94,8 +93,7 @@ class HistoryProblem(CorecliError):
         self.damaged = damaged
 
 
-@dataclass(frozen=True)
-class SessionRow:
+class SessionRow(NamedTuple):
     """One session as ``corecli history`` lists it."""
 
     id: int

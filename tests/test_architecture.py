@@ -149,7 +149,8 @@ def test_help_loads_the_command_modules_but_not_the_core() -> None:
     ("argv", "module", "not_loaded"),
     [
         (["list"], "corecli.cli.catalogue", ["corecli.planner", "corecli.player", "sqlite3"]),
-        (["history"], "corecli.cli.tracking", ["corecli.catalogue", "corecli.player"]),
+        (["history"], "corecli.cli.tracking", ["corecli.catalogue", "corecli.player", "rich"]),
+        (["history", "--csv"], "corecli.cli.tracking", ["rich", "corecli.models"]),
         (["plan", "--seed", "1"], "corecli.cli.routines", ["corecli.player", "corecli.workout"]),
         (["config", "show"], "corecli.cli.config", ["corecli.catalogue", "rich"]),
     ],

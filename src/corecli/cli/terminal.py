@@ -22,8 +22,8 @@ from corecli.player import PlainScreen, Screen, Sound
 from corecli.programme import LIGHT_ADVICE
 from corecli.script import Script
 from corecli.store.history import SessionLog
-from corecli.views import literal
-from corecli.views.history import LIGHT_STYLE
+from corecli.views.history_table import LIGHT_STYLE
+from corecli.views.parts import literal
 from corecli.views.session import LiveScreen
 from corecli.vocab import Light
 from corecli.workout import Devices, Workout, WorkoutResult, guided_workout

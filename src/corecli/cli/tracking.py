@@ -43,7 +43,7 @@ def history(
 
     Example: corecli history --since 30d --csv > sessions.csv
     """
-    from corecli.views.history import history_page, session_record, sessions_csv
+    from corecli.views.history import nothing_shown, session_record, sessions_csv, walking_line
 
     context = current(ctx)
     if as_json and as_csv:
@@ -59,7 +59,12 @@ def history(
         typer.echo(json.dumps([session_record(row) for row in rows], indent=2))
     elif as_csv:
         write_bytes(sessions_csv(rows).encode())
+    elif not rows:  # plain lines: nothing to lay out
+        walking = [walking_line(walked, context.today)] if walked else []
+        typer.echo("\n".join([nothing_shown(total), *walking]))
     else:
+        from corecli.views.history_table import history_page
+
         paged = limit is None and day is None
         context.console.print(history_page(rows, total, walked, context.today, paged=paged))
 

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from corecli.catalogue import Catalogue
 from corecli.models import Exercise
-from corecli.views import literal, numbered
+from corecli.views.parts import literal, numbered
 from corecli.vocab import Phase
 
 

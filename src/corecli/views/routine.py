@@ -14,7 +14,7 @@ from corecli.models import Routine
 from corecli.script import counts
 from corecli.text import format_duration, plural
 from corecli.timeline import Segment, item_s
-from corecli.views import literal, numbered
+from corecli.views.parts import literal, numbered
 
 
 def routine_view(routine: Routine, catalogue: Catalogue, estimated_s: int) -> RenderableType:

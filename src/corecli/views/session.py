@@ -17,7 +17,7 @@ from corecli.script import Script, counts, describe
 from corecli.session import Session
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
-from corecli.views import literal
+from corecli.views.parts import literal
 
 # A 3×5 block font for the countdown; each "#" becomes two full blocks.
 _FONT = {

@@ -90,11 +90,14 @@ def compile_corecli() -> None:
 class Homes:
     """Child environments: the caller's, with COLUMNS set and a CORECLI_HOME of their own."""
 
-    def __init__(self, root: Path, *, columns: str | None = "100") -> None:
+    def __init__(
+        self, root: Path, *, columns: str | None = "100", extra: Mapping[str, str] | None = None
+    ) -> None:
         self._root = root
         self._base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         if columns is not None:
             self._base["COLUMNS"] = columns
+        self._base.update(extra or {})
 
     def fresh(self, copy: Path | None = None) -> dict[str, str]:
         """A new, empty home; holding a copy of the file ``copy`` if given."""

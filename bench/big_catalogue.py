@@ -20,14 +20,15 @@ timing assertion). Each subprocess gets an empty ``CORECLI_HOME`` of its own.
 Targets: the 10,000-exercise list completes in under 1 s, with a peak RSS under
 150 MB (1 MB = 1,000,000 bytes).
 
-Run:  python bench/big_catalogue.py [--runs N]      (default 5; Unix only: os.wait4)
+Run:  python bench/big_catalogue.py [--runs N] [--quick]
+      (default 5 runs; --quick: 1 run on 100 and 1,000 exercises, for CI; Unix only: os.wait4)
 
-It reports and exits 0 whether or not the targets are met.
+It reports and exits 0 whether or not the targets are met; a command that fails, or
+JSON that does not list every entry, is an error (exit 1).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -36,20 +37,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+import _common
+
 DEFAULT_RUNS = 5
 SIZES = (1_000, 10_000)
+QUICK_SIZES = (100, 1_000)
 TARGET_SECONDS = 1.0
 TARGET_RSS_MB = 150.0
 SEED = 20240611
@@ -138,24 +140,6 @@ class Summary:
             max(seconds),
             max(sample.max_rss for sample in samples),
         )
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Time `corecli list --json` on generated catalogues of 1,000 and 10,000 "
-        "exercises."
-    )
-    parser.add_argument(
-        "--runs",
-        type=int,
-        default=DEFAULT_RUNS,
-        metavar="N",
-        help=f"timed runs of each case, interleaved (default {DEFAULT_RUNS})",
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
 
 
 # --- generating catalogues -------------------------------------------------------------------
@@ -300,39 +284,6 @@ def _key(text: str) -> str:
 # --- running corecli ---------------------------------------------------------------------------
 
 
-class Environments:
-    """Child environments: the caller's, plus COLUMNS=100 and a fresh, empty CORECLI_HOME."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._base = {**os.environ, "COLUMNS": "100"}
-
-    def fresh(self) -> dict[str, str]:
-        home = tempfile.mkdtemp(prefix="home-", dir=self._root)
-        return {**self._base, "CORECLI_HOME": home}
-
-
-def run_checked(case: Case, env: Mapping[str, str], *, keep_output: bool = False) -> str:
-    """Run a case once, untimed; exit 1 with its error output if it fails.
-
-    Returns its stdout if ``keep_output``; otherwise the output is discarded, to
-    keep this process small (see ``parent_floor``).
-    """
-    result = subprocess.run(
-        case.argv,
-        stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode != 0:
-        print(f"error: `{case.label}` exited with {result.returncode}:", file=sys.stderr)
-        print(textwrap.indent(result.stderr.rstrip() or "(no output)", "    "), file=sys.stderr)
-        raise SystemExit(1)
-    return result.stdout or ""
-
-
 def run_timed(case: Case, env: Mapping[str, str]) -> Sample:
     """Wall time and peak RSS of one run, taken from the child's own resource usage."""
     start = time.perf_counter()
@@ -343,9 +294,8 @@ def run_timed(case: Case, env: Mapping[str, str]) -> Sample:
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
     if process.returncode != 0:
-        print(f"error: `{case.label}` exited with {process.returncode}", file=sys.stderr)
-        run_checked(case, env)  # once more, to show its error output
-        raise SystemExit(1)
+        _common.run_checked(case.label, case.argv, env)  # once more, to show its error output
+        raise _common.BenchError(f"`{case.label}` exited with {process.returncode}")
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     max_rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
     return Sample(elapsed, max_rss)
@@ -361,64 +311,50 @@ def parent_floor() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
-def check_output(baseline: Case, small: Case, envs: Environments) -> int:
-    """Check the 1k catalogue's JSON lists every entry; return the bundled count."""
-    bundled = json.loads(run_checked(baseline, envs.fresh(), keep_output=True))
-    listed = json.loads(run_checked(small, envs.fresh(), keep_output=True))
+def check_output(baseline: Case, small: Case, homes: _common.Homes) -> int:
+    """Check the smaller catalogue's JSON lists every entry; return the bundled count."""
+    bundled = json.loads(_common.run_checked(baseline.label, baseline.argv, homes.fresh()))
+    listed = json.loads(_common.run_checked(small.label, small.argv, homes.fresh()))
     if not isinstance(bundled, list) or not isinstance(listed, list):
-        print("error: `corecli list --json` did not print a JSON list", file=sys.stderr)
-        raise SystemExit(1)
+        raise _common.BenchError("`corecli list --json` did not print a JSON list")
     expected = small.exercises + len(bundled)
     ids = {entry.get("id") for entry in listed if isinstance(entry, dict)}
     missing = {generated_id(n) for n in range(1, small.exercises + 1)} - ids
     if len(listed) != expected or missing:
-        print(
-            f"error: `{small.label}` listed {len(listed)} entries, expected {expected} "
+        raise _common.BenchError(
+            f"`{small.label}` listed {len(listed)} entries, expected {expected} "
             f"({small.exercises} generated + {len(bundled)} bundled); "
-            f"{len(missing)} generated ids missing",
-            file=sys.stderr,
+            f"{len(missing)} generated ids missing"
         )
-        raise SystemExit(1)
     return len(bundled)
-
-
-def measure(cases: Sequence[Case], runs: int, envs: Environments) -> list[Summary]:
-    """Every case ``runs`` times, round-robin, after one untimed warm-up round."""
-    for case in cases:
-        run_checked(case, envs.fresh())
-    samples: dict[Case, list[Sample]] = {case: [] for case in cases}
-    for _ in range(runs):
-        for case in cases:
-            samples[case].append(run_timed(case, envs.fresh()))
-    return [Summary.of(case, samples[case]) for case in cases]
 
 
 # --- the report ----------------------------------------------------------------------------
 
 
-def report(summaries: Sequence[Summary], runs: int, bundled: int, floor: int) -> None:
+def report(
+    summaries: Sequence[Summary], runs: int, bundled: int, floor: int, *, quick: bool
+) -> None:
     baseline, small, big = summaries
     print("corecli list --json with a big user catalogue (--catalog FILE)")
-    print(
-        f"Python {sys.version.split()[0]} ({sys.executable}), corecli {version('corecli')}, "
-        f"pydantic {version('pydantic')}, tomli {version('tomli')}, rtoml {version('rtoml')}"
-    )
+    print(_common.versions("pydantic", "tomli"))
     print(f"{runs} interleaved run{'s' if runs != 1 else ''} of each case after one warm-up round")
-    print(f"output checked: the 1k JSON lists {small.case.exercises:,} + {bundled} bundled entries")
+    print(f"output checked: its JSON lists {small.case.exercises:,} + {bundled} bundled entries")
     print(
         "peak RSS: the child's own, highest of the runs "
-        f"(it cannot read below this process's own {_mb(floor)})\n"
+        f"(it cannot read below this process's own {_common.mb(floor)})\n"
     )
 
     print(f"{'case':<24} {'TOML':>8} {'median':>9} {'min':>9} {'max':>9} {'peak RSS':>10}")
     for summary in summaries:
-        size = _mb(summary.case.file_bytes) if summary.case.file_bytes else "-"
+        size = _common.mb(summary.case.file_bytes) if summary.case.file_bytes else "-"
         at_floor = (
             "  (at the floor: the real peak may be lower)" if summary.peak_rss <= floor else ""
         )
         print(
-            f"{summary.case.label:<24} {size:>8} {_ms(summary.median_s)} {_ms(summary.min_s)} "
-            f"{_ms(summary.max_s)} {_mb(summary.peak_rss):>10}{at_floor}"
+            f"{summary.case.label:<24} {size:>8} {_common.ms(summary.median_s)} "
+            f"{_common.ms(summary.min_s)} {_common.ms(summary.max_s)} "
+            f"{_common.mb(summary.peak_rss):>10}{at_floor}"
         )
 
     def net_s(summary: Summary) -> float:
@@ -427,10 +363,14 @@ def report(summaries: Sequence[Summary], runs: int, bundled: int, floor: int) ->
     def net_rss(summary: Summary) -> int:
         return summary.peak_rss - baseline.peak_rss
 
-    print(f"\nscaling, {big.case.exercises:,} / {small.case.exercises:,} exercises (10× = linear)")
-    print(f"  wall time, as measured            {_ratio(big.median_s, small.median_s)}")
-    print(f"  wall time, baseline subtracted    {_ratio(net_s(big), net_s(small))}")
-    print(f"  peak RSS, baseline subtracted     {_ratio(net_rss(big), net_rss(small))}")
+    scale = big.case.exercises / small.case.exercises
+    print(
+        f"\nscaling, {big.case.exercises:,} / {small.case.exercises:,} exercises"
+        f" ({scale:.0f}× = linear)"
+    )
+    print(f"  wall time, as measured            {_common.ratio(big.median_s, small.median_s)}")
+    print(f"  wall time, baseline subtracted    {_common.ratio(net_s(big), net_s(small))}")
+    print(f"  peak RSS, baseline subtracted     {_common.ratio(net_rss(big), net_rss(small))}")
 
     print("\ncost of the user catalogue, baseline (bundled catalogue only) subtracted")
     print(f"  {'exercises':>9}  {'per exercise':>12}  {'per MB of TOML':>14}  {'RSS/exercise':>12}")
@@ -442,70 +382,67 @@ def report(summaries: Sequence[Summary], runs: int, bundled: int, floor: int) ->
             f"{net_s(summary) / megabytes * 1e3:>11.0f} ms  {net_rss(summary) / n / 1e3:>9.1f} kB"
         )
 
-    print(f"\ntargets for {big.case.exercises:,} exercises")
+    print(f"\ntargets for {SIZES[-1]:,} exercises")
     print(
         f"  wall time < {TARGET_SECONDS:.0f} s       {big.median_s:7.2f} s   "
-        f"{_verdict(big.median_s < TARGET_SECONDS)}"
+        f"{_common.verdict(big.median_s < TARGET_SECONDS, quick=quick)}"
     )
     print(
         f"  peak RSS  < {TARGET_RSS_MB:.0f} MB    {big.peak_rss / 1e6:7.1f} MB  "
-        f"{_verdict(big.peak_rss / 1e6 < TARGET_RSS_MB)}"
+        f"{_common.verdict(big.peak_rss / 1e6 < TARGET_RSS_MB, quick=quick)}"
     )
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:6.0f} ms"
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
-
-
-def _ratio(top: float, bottom: float) -> str:
-    return f"{top / bottom:5.1f}×" if bottom > 0 else "  n/a (no difference from the baseline)"
 
 
 PLAN_TARGET_S = 1.5  # the planner issue's target for a plan from 10,000 exercises
 
 
-def _verdict(met: bool) -> str:
-    return "met" if met else "MISSED"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    corecli = (sys.executable, "-m", "corecli", "list", "--json")
+    args = _common.parse_args(
+        "Time `corecli list --json` on generated catalogues of 1,000 and 10,000 exercises.",
+        argv,
+        runs=DEFAULT_RUNS,
+    )
+    sizes = QUICK_SIZES if args.quick else SIZES
+    _common.compile_corecli()
+    corecli = (*_common.corecli_command(), "list", "--json")
     bundled = Bundled.load()
     with tempfile.TemporaryDirectory(prefix="corecli-bench-") as tmp:
         root = Path(tmp)
         cases = [Case("bundled only (baseline)", corecli, 0)]
-        for count in SIZES:
+        for count in sizes:
             path = root / f"big-{count}.toml"
             size = write_catalogue(path, count, bundled)
             cases.append(
                 Case(f"{count:,} exercises", (*corecli, "--catalog", str(path)), count, size)
             )
-        big = root / f"big-{SIZES[-1]}.toml"
+        big = root / f"big-{sizes[-1]}.toml"
         plan = Case(
-            f"plan, {SIZES[-1]:,} exercises",
-            (sys.executable, "-m", "corecli", "plan", "--seed", "1", "--catalog", str(big)),
-            SIZES[-1],
+            f"plan, {sizes[-1]:,} exercises",
+            (*_common.corecli_command(), "plan", "--seed", "1", "--catalog", str(big)),
+            sizes[-1],
             big.stat().st_size,
         )
-        envs = Environments(root)
-        bundled_count = check_output(cases[0], cases[1], envs)
-        summaries = measure([*cases, plan], args.runs, envs)
-    report(summaries[:-1], args.runs, bundled_count, parent_floor())
+        homes = _common.Homes(root)
+        bundled_count = check_output(cases[0], cases[1], homes)
+        samples = _common.round_robin(
+            [*cases, plan],
+            args.runs,
+            warm_up=lambda case: _common.run_checked(case.label, case.argv, homes.fresh()),
+            timed=lambda case: run_timed(case, homes.fresh()),
+        )
+        summaries = [Summary.of(case, runs) for case, runs in samples.items()]
+    report(summaries[:-1], args.runs, bundled_count, parent_floor(), quick=args.quick)
     planned = summaries[-1]
     print(
-        f"\ncorecli plan with the {SIZES[-1]:,}-exercise catalogue (target < {PLAN_TARGET_S:.1f} s)"
+        f"\ncorecli plan with the {sizes[-1]:,}-exercise catalogue"
+        f" (target < {PLAN_TARGET_S:.1f} s for {SIZES[-1]:,})"
     )
     print(
-        f"  median {planned.median_s:.2f} s, peak RSS {_mb(planned.peak_rss)}"
-        f"  {_verdict(planned.median_s < PLAN_TARGET_S)}"
+        f"  median {planned.median_s:.2f} s, peak RSS {_common.mb(planned.peak_rss)}"
+        f"  {_common.verdict(planned.median_s < PLAN_TARGET_S, quick=args.quick)}"
     )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_common.main(main))

@@ -41,7 +41,8 @@ correctness check, not a timing assertion).
 Targets (from the issue): with 10,000 sessions stored, ``corecli history`` and
 ``corecli stats`` each finish in under 0.5 s (median wall time).
 
-Run:  python bench/history.py [--runs N]      (default 7)
+Run:  python bench/history.py [--runs N] [--quick]
+      (default 7 runs; --quick: 1 run on histories of 20 and 500 sessions, for CI)
 
 It reports and exits 0 whether or not the targets are met; a command that fails is
 an error (exit 1).
@@ -49,40 +50,33 @@ an error (exit 1).
 
 from __future__ import annotations
 
-import argparse
-import compileall
-import importlib.util
 import json
-import os
 import random
-import shutil
-import statistics
-import subprocess
+import sqlite3
 import sys
 import tempfile
-import textwrap
 import time
 import tomllib
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from corecli.history import History
-from corecli.home import HISTORY_NAME
-from corecli.progress import PastSession, choose_phase, traffic_light
-
+import _common
 from corecli.models import ItemRecord, SessionRecord
 from corecli.planner import default_name
+from corecli.programme import PastSession, choose_phase, traffic_light
 from corecli.safety import RED_FLAGS
+from corecli.store.history import History
+from corecli.store.home import HISTORY_NAME
 from corecli.vocab import Ending, Outcome, Phase, PlanCondition
 
 DEFAULT_RUNS = 7
 SIZES = (100, 10_000)
+QUICK_SIZES = (20, 500)
 TARGET_SECONDS = 0.5
 SEED = 20240611
 
@@ -145,30 +139,6 @@ class Generated:
     @property
     def days(self) -> int:
         return (date.today() - self.first).days + 1
-
-
-def corecli_spec_origin() -> str:
-    spec = importlib.util.find_spec("corecli")
-    if spec is None or spec.origin is None:
-        raise SystemExit("error: corecli is not installed in this environment")
-    return spec.origin
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Time `corecli history` and `corecli stats` with 100 and 10,000 sessions."
-    )
-    parser.add_argument(
-        "--runs",
-        type=int,
-        default=DEFAULT_RUNS,
-        metavar="N",
-        help=f"timed runs of each case, interleaved (default {DEFAULT_RUNS})",
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
 
 
 # --- generating histories ----------------------------------------------------------------------
@@ -374,7 +344,7 @@ def _check_in(history: History, person: Person, pain: float) -> None:
     before = latest.pain_before if latest.pain_before is not None else person.score(pain)
     next_morning = min(max(before + _weighted(person.rng, NEXT_MORNING), 0), 10)
     light = traffic_light(latest.pain_before, latest.pain_after, next_morning)
-    history.check_in(next_morning, light)
+    history.check_in(latest.id, next_morning, light)
     last = person.past[-1]
     person.past[-1] = PastSession(last.day, last.phase, light, last.completed)
 
@@ -402,81 +372,24 @@ def _weighted(rng: random.Random, weights: Mapping[Any, float]) -> Any:
 # --- running corecli ---------------------------------------------------------------------------
 
 
-class Homes:
-    """Child environments: the caller's, plus COLUMNS=100 and a CORECLI_HOME of their own."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._base = {**os.environ, "COLUMNS": "100"}
-
-    def fresh(self, history: Path | None) -> dict[str, str]:
-        """A new home, holding a copy of ``history`` if given (and nothing else)."""
-        home = Path(tempfile.mkdtemp(prefix="home-", dir=self._root))
-        if history is not None:
-            shutil.copyfile(history, home / HISTORY_NAME)
-        return {**self._base, "CORECLI_HOME": str(home)}
-
-
-def run_checked(case: Case, env: Mapping[str, str]) -> str:
-    """Run a case once, untimed; exit 1 with its error output if it fails. Returns its stdout."""
-    result = subprocess.run(case.argv, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0:
-        print(f"error: `{case.label}` exited with {result.returncode}:", file=sys.stderr)
-        print(textwrap.indent(result.stderr.rstrip() or "(no output)", "    "), file=sys.stderr)
-        raise SystemExit(1)
-    return result.stdout
-
-
-def time_once(case: Case, env: Mapping[str, str]) -> float:
-    """Wall time of one run of a case, in seconds."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        case.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
-    )
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        print(f"error: `{case.label}` exited with {result.returncode}", file=sys.stderr)
-        run_checked(case, env)  # once more, to show its error output
-        raise SystemExit(1)
-    return elapsed
-
-
-def check_output(big: Generated, homes: Homes) -> list[str]:
+def check_output(big: Generated, homes: _common.Homes) -> list[str]:
     """Check the big history reads back right; return what was checked, for the report."""
-    corecli = (sys.executable, "-m", "corecli")
+    corecli = _common.corecli_command()
     listed = json.loads(
-        run_checked(
-            Case(
-                "corecli history --json --limit 5", (*corecli, "history", "--json", "--limit", "5")
-            ),
+        _common.run_checked(
+            "corecli history --json --limit 5",
+            (*corecli, "history", "--json", "--limit", "5"),
             homes.fresh(big.path),
         )
     )
     if not isinstance(listed, list) or len(listed) != 5:
         size = len(listed) if isinstance(listed, list) else "no list"
-        print(
-            f"error: `corecli history --json --limit 5` gave {size}, not 5 sessions",
-            file=sys.stderr,
-        )
-        raise SystemExit(1)
+        raise _common.BenchError(f"`corecli history --json --limit 5` gave {size}, not 5 sessions")
     expected = f"{big.sessions} in all"
-    shown = run_checked(Case("corecli stats", (*corecli, "stats")), homes.fresh(big.path))
+    shown = _common.run_checked("corecli stats", (*corecli, "stats"), homes.fresh(big.path))
     if expected not in shown:
-        print(f"error: `corecli stats` did not say {expected!r}:", file=sys.stderr)
-        print(textwrap.indent(shown.rstrip() or "(no output)", "    "), file=sys.stderr)
-        raise SystemExit(1)
+        raise _common.BenchError(f"`corecli stats` did not say {expected!r}:\n{shown}")
     return ["`history --json --limit 5` listed 5 sessions", f"`stats` said {expected!r}"]
-
-
-def measure(cases: Sequence[Case], runs: int, homes: Homes) -> dict[Case, list[float]]:
-    """Time every case ``runs`` times, round-robin, after one untimed warm-up round."""
-    for case in cases:
-        run_checked(case, homes.fresh(case.history))
-    times: dict[Case, list[float]] = {case: [] for case in cases}
-    for _ in range(runs):
-        for case in cases:
-            times[case].append(time_once(case, homes.fresh(case.history)))
-    return times
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -488,13 +401,12 @@ def report(
     checked: Sequence[str],
     baseline: Case,
     scaling: Sequence[tuple[str, Case, Case]],
+    *,
+    quick: bool,
 ) -> None:
     runs = len(next(iter(times.values())))
     print("corecli history and stats with a long history ($CORECLI_HOME/history.sqlite3)")
-    print(
-        f"Python {sys.version.split()[0]} ({sys.executable}), corecli {version('corecli')}, "
-        f"typer {version('typer')}, rich {version('rich')}, SQLite {_sqlite_version()}"
-    )
+    print(f"{_common.versions('typer', 'rich')}, SQLite {sqlite3.sqlite_version}")
     runs_text = f"{runs} interleaved run{'s' if runs != 1 else ''}"
     print(f"{runs_text} of each case after one warm-up round; COLUMNS=100")
     print("each run gets a fresh copy of the history in a CORECLI_HOME of its own")
@@ -509,90 +421,82 @@ def report(
         print(
             f"  {h.sessions:>8,}  {h.first.isoformat():>10}  {h.days:>5,}  {h.items:>6,}  "
             f"{h.check_ins:>9,}  {h.walks:>5,}  {h.screenings:>7,}  {h.flags:>5}  "
-            f"{_mb(h.path.stat().st_size):>7}  {h.seconds:>7.1f} s"
+            f"{_common.mb(h.path.stat().st_size):>7}  {h.seconds:>7.1f} s"
         )
 
-    base = statistics.median(times[baseline])
+    base = _common.median(times[baseline])
     width = max(len(case.label) for case in times)
     print(f"\n{'case':<{width}}  {'median':>9}  {'min':>9}  {'max':>9}  {'/ baseline':>10}")
     for case, samples in times.items():
-        median = statistics.median(samples)
+        median = _common.median(samples)
         print(
-            f"{case.label:<{width}}  {_ms(median)}  {_ms(min(samples))}  {_ms(max(samples))}  "
-            f"{median / base:9.2f}×"
+            f"{case.label:<{width}}  {_common.ms(median)}  {_common.ms(min(samples))}  "
+            f"{_common.ms(max(samples))}  {median / base:9.2f}×"
         )
 
     print("\ncost above the baseline (corecli --version), medians")
-    print(f"  {'command':<9}  {'100 sessions':>12}  {'10,000':>9}  {'10,000 / 100':>12}")
+    few, many = f"{histories[0].sessions:,}", f"{histories[-1].sessions:,}"
+    print(f"  {'command':<9}  {few + ' sessions':>12}  {many:>9}  {f'{many} / {few}':>12}")
     for label, small, big in scaling:
-        net_small = statistics.median(times[small]) - base
-        net_big = statistics.median(times[big]) - base
+        net_small = _common.median(times[small]) - base
+        net_big = _common.median(times[big]) - base
         print(
-            f"  {label:<9}  {_ms(net_small):>12}  {_ms(net_big)}  {_ratio(net_big, net_small):>12}"
+            f"  {label:<9}  {_common.ms(net_small):>12}  {_common.ms(net_big)}  "
+            f"{_common.ratio(net_big, net_small):>12}"
         )
 
-    print(f"\ntargets for {histories[-1].sessions:,} sessions (median < {TARGET_SECONDS} s)")
+    print(f"\ntargets for {SIZES[-1]:,} sessions (median < {TARGET_SECONDS} s)")
     for label, _, big in scaling:
-        median = statistics.median(times[big])
-        print(f"  corecli {label:<9}  {median:5.2f} s   {_verdict(median < TARGET_SECONDS)}")
-
-
-def _sqlite_version() -> str:
-    import sqlite3
-
-    return sqlite3.sqlite_version
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:6.1f} ms"
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
-
-
-def _ratio(top: float, bottom: float) -> str:
-    return f"{top / bottom:5.1f}×" if bottom > 0 else "n/a"
-
-
-def _verdict(met: bool) -> str:
-    return "met" if met else "MISSED"
+        median = _common.median(times[big])
+        met = _common.verdict(median < TARGET_SECONDS, quick=quick)
+        print(f"  corecli {label:<9}  {median:5.2f} s   {met}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    # An installed package has its bytecode compiled by pip; an editable checkout may
-    # not (PYTHONDONTWRITEBYTECODE), so compile it here to measure what users get.
-    compileall.compile_dir(str(Path(corecli_spec_origin()).parent), quiet=1)
+    args = _common.parse_args(
+        "Time `corecli history` and `corecli stats` with 100 and 10,000 sessions.",
+        argv,
+        runs=DEFAULT_RUNS,
+    )
+    _common.compile_corecli()
     with tempfile.TemporaryDirectory(prefix="corecli-bench-") as tmp:
         root = Path(tmp)
         histories = []
-        for count in SIZES:
+        for count in QUICK_SIZES if args.quick else SIZES:
             folder = root / f"history-{count}"
             folder.mkdir()
             histories.append(generate(folder / HISTORY_NAME, count))
         small, big = histories
-        homes = Homes(root)
+        homes = _common.Homes(root)
         checked = check_output(big, homes)
 
-        corecli = (sys.executable, "-m", "corecli")
+        corecli = _common.corecli_command()
+        few, many = f"{small.sessions:,} sessions", f"{big.sessions:,} sessions"
         baseline = Case("corecli --version (baseline)", (*corecli, "--version"))
-        history_small = Case("history, 100 sessions", (*corecli, "history"), small.path)
-        history_big = Case("history, 10,000 sessions", (*corecli, "history"), big.path)
-        stats_small = Case("stats, 100 sessions", (*corecli, "stats"), small.path)
-        stats_big = Case("stats, 10,000 sessions", (*corecli, "stats"), big.path)
-        csv_big = Case("history --csv, 10,000 sessions", (*corecli, "history", "--csv"), big.path)
+        history_small = Case(f"history, {few}", (*corecli, "history"), small.path)
+        history_big = Case(f"history, {many}", (*corecli, "history"), big.path)
+        stats_small = Case(f"stats, {few}", (*corecli, "stats"), small.path)
+        stats_big = Case(f"stats, {many}", (*corecli, "stats"), big.path)
+        csv_big = Case(f"history --csv, {many}", (*corecli, "history", "--csv"), big.path)
         cases = [baseline, history_small, history_big, stats_small, stats_big, csv_big]
-        times = measure(cases, args.runs, homes)
+        times = _common.round_robin(
+            cases,
+            args.runs,
+            warm_up=lambda case: _common.run_checked(
+                case.label, case.argv, homes.fresh(case.history)
+            ),
+            timed=lambda case: _common.time_once(case.label, case.argv, homes.fresh(case.history)),
+        )
         report(
             times,
             histories,
             checked,
             baseline,
             [("history", history_small, history_big), ("stats", stats_small, stats_big)],
+            quick=args.quick,
         )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_common.main(main))

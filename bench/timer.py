@@ -31,7 +31,9 @@ issue quotes termdown at about 1.5 %); peak memory under 80 MiB.
 Every child gets an empty ``CORECLI_HOME`` of its own; corecli runs under this
 interpreter (``python -m corecli``). Linux only (it reads ``/proc``).
 
-Run:  python bench/timer.py [--runs N]      (default 3; about (2N + 1) × 21 s)
+Run:  python bench/timer.py [--runs N] [--quick]
+      (default 3 runs, about (2N + 1) × 21 s; --quick: one of each on a 7-second
+      routine, for CI)
 
 It reports and exits 0 whatever the timings; a broken run is an error (exit 1): a child
 that fails or hangs, or plain output with a different number of segment lines than the
@@ -40,7 +42,6 @@ timeline has segments.
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import platform
@@ -61,10 +62,9 @@ from typing import Any
 
 import pexpect  # type: ignore[import-untyped]
 
+import _common
+
 DEFAULT_RUNS = 3
-PREP_S = 2
-TRANSITION_S = 3
-BASELINE_S = 20
 
 SEGMENT_TARGET_MS = 15.0
 TOTAL_TARGET_MS = 50.0
@@ -72,7 +72,6 @@ CPU_TARGET_PCT = 1.0
 TERMDOWN_QUOTED_PCT = 1.5
 MEMORY_TARGET_MIB = 80.0
 
-PAUSE_AT_S = 8.5  # after the first segment line: the middle of a 1-second rest
 PAUSE_S = 1.0
 SAMPLE_EVERY_S = 0.25
 COUNTING_FROM_S = 1.0  # after the first output: start-up is over
@@ -80,32 +79,50 @@ COUNTING_UNTIL_S = 0.5  # before the planned end: no summary, no exit
 SLACK_S = 30.0  # how long past its planned end a child may take before it counts as hung
 DIMENSIONS = (24, 80)
 
-ROUTINE_TOML = textwrap.dedent(
-    """\
-    schema_version = 1
-    name = "Timer benchmark, 20 s"
-    phase = "acute"
-    condition = "general"
-    minutes = 5
-    seed = 0
-    created = 2026-01-01
-    estimated_s = 20
 
-    [[items]]
-    exercise = "pelvic-tilt"
-    sets = 1
-    reps = 4
-    hold_s = 1
-    rest_s = 1
+@dataclass(frozen=True)
+class Mode:
+    """The routine a run measures, and when the paused run pauses."""
 
-    [[items]]
-    exercise = "standing-cat-stretch"
-    sets = 1
-    reps = 3
-    hold_s = 1
-    rest_s = 1
-    """
-)
+    routine_toml: str
+    prep_s: int
+    transition_s: int
+    pause_at_s: float  # after the first segment line: the middle of a 1-second rest
+    baseline_s: int  # how long the sleep(1) loop and termdown run beside the paused run
+
+
+def routine_toml(title: str, reps: tuple[int, int]) -> str:
+    """Two catalogue exercises with 1-second holds and rests."""
+    return textwrap.dedent(
+        f"""\
+        schema_version = 1
+        name = "{title}"
+        phase = "acute"
+        condition = "general"
+        minutes = 5
+        seed = 0
+        created = 2026-01-01
+        estimated_s = 20
+
+        [[items]]
+        exercise = "pelvic-tilt"
+        sets = 1
+        reps = {reps[0]}
+        hold_s = 1
+        rest_s = 1
+
+        [[items]]
+        exercise = "standing-cat-stretch"
+        sets = 1
+        reps = {reps[1]}
+        hold_s = 1
+        rest_s = 1
+        """
+    )
+
+
+FULL = Mode(routine_toml("Timer benchmark, 20 s", (4, 3)), 2, 3, 8.5, 20)
+QUICK = Mode(routine_toml("Timer benchmark, quick", (2, 1)), 1, 1, 3.5, 7)
 
 TIMELINE_LINE = re.compile(r"^\s*(\d+):(\d{2})\s+(\S+)\s+(\d+) s\b")
 TOTAL_LINE = re.compile(r"^Total: .*\((\d+) s\)$")
@@ -306,29 +323,14 @@ def watch(children: Sequence[PtyChild], limit_s: float) -> None:
 # --- The routine and its schedule ----------------------------------------------------------
 
 
-class Environments:
-    """Child environments: the caller's plus a fresh, empty CORECLI_HOME; size from the pty."""
-
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        base.setdefault("TERM", "xterm-256color")
-        self._base = base
-
-    def fresh(self) -> dict[str, str]:
-        home = tempfile.mkdtemp(prefix="home-", dir=self._root)
-        return {**self._base, "CORECLI_HOME": home}
-
-
 def corecli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "corecli", *args]
+    return [*_common.corecli_command(), *args]
 
 
-def read_schedule(routine: Path, envs: Environments) -> Schedule:
-    argv = corecli(
-        "run", str(routine), "--prep", str(PREP_S), "--transition", str(TRANSITION_S), "--dry-run"
-    )
-    result = subprocess.run(argv, capture_output=True, text=True, env=envs.fresh(), check=False)
+def read_schedule(routine: Path, mode: Mode, homes: _common.Homes) -> Schedule:
+    timing = ("--prep", str(mode.prep_s), "--transition", str(mode.transition_s))
+    argv = corecli("run", str(routine), *timing, "--dry-run")
+    result = subprocess.run(argv, capture_output=True, text=True, env=homes.fresh(), check=False)
     if result.returncode != 0:
         raise BrokenRun(
             f"`corecli run --dry-run` exited with {result.returncode}:\n{result.stderr}"
@@ -399,7 +401,7 @@ def usage(child: PtyChild, planned_s: float) -> Usage:
     )
 
 
-def analyse_plain(child: PtyChild, schedule: Schedule) -> PlainRun:
+def analyse_plain(child: PtyChild, schedule: Schedule, pause_at_s: float) -> PlainRun:
     child.check_exit()
     segments = [(at, text) for at, text in child.lines if SEGMENT_LINE.match(text)]
     if len(segments) != len(schedule.starts):
@@ -415,7 +417,7 @@ def analyse_plain(child: PtyChild, schedule: Schedule) -> PlainRun:
     paused_s = child.sent[1] - child.sent[0] if len(child.sent) == 2 else 0.0
     offsets = []
     for (at, _), start in zip(segments[1:], schedule.starts[1:], strict=True):
-        shift = paused_s if start > PAUSE_AT_S else 0.0
+        shift = paused_s if start > pause_at_s else 0.0
         offsets.append((at - (anchor + start + shift)) * 1000)
     planned = schedule.total_s + paused_s
     return PlainRun(
@@ -469,6 +471,7 @@ def _cpu_total(value: float | None) -> str:
 
 
 def report(
+    mode: Mode,
     schedule: Schedule,
     plain: Sequence[PlainRun],
     paused: PlainRun,
@@ -486,8 +489,8 @@ def report(
     )
     print(
         f"routine: {len(schedule.starts)} segments, {schedule.total_s} s planned "
-        f"(--prep {PREP_S} --transition {TRANSITION_S}); {runs} plain + {runs} live runs, "
-        "1 paused run"
+        f"(--prep {mode.prep_s} --transition {mode.transition_s});"
+        f" {runs} plain + {runs} live runs, 1 paused run"
     )
     print(f"load average (1 min): {load[0]:.2f} before, {load[1]:.2f} after")
     if sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE"):
@@ -567,7 +570,7 @@ def report(
         ("baseline: sleep(1) loop", sleeper.cpu_pct, "", "1 run"),
     ]
     if isinstance(termdown, Usage):
-        rows.append((f"baseline: termdown {BASELINE_S}", termdown.cpu_pct, "", "1 run"))
+        rows.append((f"baseline: termdown {mode.baseline_s}", termdown.cpu_pct, "", "1 run"))
     for label, value, verdict, detail in rows:
         print(f"  {label:<24} {_pct(value)}  {verdict:1}   ({detail})")
     if isinstance(termdown, str):
@@ -599,49 +602,34 @@ def report(
     )
     print(f"  baseline: sleep(1) loop  {_mib(sleeper.peak_mib)}")
     if isinstance(termdown, Usage):
-        print(f"  baseline: termdown {BASELINE_S}    {_mib(termdown.peak_mib)}")
+        print(f"  baseline: termdown {mode.baseline_s}    {_mib(termdown.peak_mib)}")
 
 
 # --- Main ----------------------------------------------------------------------------------
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Measure corecli's session timer at real speed in a pseudo-terminal."
+def measure(runs: int, mode: Mode, root: Path) -> None:
+    homes = _common.Homes(
+        root, columns=None, extra={"TERM": os.environ.get("TERM", "xterm-256color")}
     )
-    parser.add_argument(
-        "--runs",
-        type=int,
-        default=DEFAULT_RUNS,
-        metavar="N",
-        help=f"plain and live sessions of 20 s each (at least 1; default {DEFAULT_RUNS})",
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
-
-
-def measure(args: argparse.Namespace, root: Path) -> None:
-    envs = Environments(root)
     routine = root / "routine.toml"
-    routine.write_text(ROUTINE_TOML, encoding="utf-8")
+    routine.write_text(mode.routine_toml, encoding="utf-8")
     load_before = os.getloadavg()[0]
-    schedule = read_schedule(routine, envs)
-    timing = ("--prep", str(PREP_S), "--transition", str(TRANSITION_S), "--no-sound")
+    schedule = read_schedule(routine, mode, homes)
+    timing = ("--prep", str(mode.prep_s), "--transition", str(mode.transition_s), "--no-sound")
     timing += ("--screened", "--no-check-in")  # no questions: the clock starts at once
     limit_s = schedule.total_s + PAUSE_S + SLACK_S
 
     plain: list[PlainRun] = []
     live: list[Usage] = []
-    for number in range(1, args.runs + 1):
-        print(f"run {number}/{args.runs}: plain, then live …", file=sys.stderr, flush=True)
+    for number in range(1, runs + 1):
+        print(f"run {number}/{runs}: plain, then live …", file=sys.stderr, flush=True)
         child = PtyChild(
-            "corecli run --plain", corecli("run", str(routine), *timing, "--plain"), envs.fresh()
+            "corecli run --plain", corecli("run", str(routine), *timing, "--plain"), homes.fresh()
         )
         watch([child], limit_s)
-        plain.append(analyse_plain(child, schedule))
-        child = PtyChild("corecli run", corecli("run", str(routine), *timing), envs.fresh())
+        plain.append(analyse_plain(child, schedule, mode.pause_at_s))
+        child = PtyChild("corecli run", corecli("run", str(routine), *timing), homes.fresh())
         watch([child], limit_s)
         check_live(child)
         live.append(usage(child, schedule.total_s))
@@ -650,50 +638,55 @@ def measure(args: argparse.Namespace, root: Path) -> None:
     pausing = PtyChild(
         "corecli run --plain (paused)",
         corecli("run", str(routine), *timing, "--plain"),
-        envs.fresh(),
-        keys=[(PAUSE_AT_S, b" "), (PAUSE_AT_S + PAUSE_S, b" ")],
+        homes.fresh(),
+        keys=[(mode.pause_at_s, b" "), (mode.pause_at_s + PAUSE_S, b" ")],
     )
     sleeper = PtyChild(
         "sleep(1) loop",
-        [sys.executable, "-c", f"import time; [time.sleep(1) for _ in range({BASELINE_S})]"],
-        envs.fresh(),
+        [sys.executable, "-c", f"import time; [time.sleep(1) for _ in range({mode.baseline_s})]"],
+        homes.fresh(),
     )
     together = [pausing, sleeper]
     termdown_path = shutil.which("termdown")
     termdown: PtyChild | None = None
     if termdown_path is not None:
         termdown = PtyChild(
-            f"termdown {BASELINE_S}", [termdown_path, str(BASELINE_S)], envs.fresh()
+            f"termdown {mode.baseline_s}", [termdown_path, str(mode.baseline_s)], homes.fresh()
         )
         together.append(termdown)
     watch(together, limit_s)
-    paused = analyse_plain(pausing, schedule)
+    paused = analyse_plain(pausing, schedule, mode.pause_at_s)
     if len(pausing.sent) != 2:
         raise BrokenRun("the paused run ended before both key presses were sent")
     sleeper.check_exit()
     termdown_usage: Usage | str = "not installed"
     if termdown is not None:
         if termdown.exit_status == 0:
-            termdown_usage = usage(termdown, BASELINE_S)
+            termdown_usage = usage(termdown, mode.baseline_s)
         else:
             termdown_usage = f"failed (exit {termdown.exit_status})"
     load = (load_before, os.getloadavg()[0])
-    report(schedule, plain, paused, live, usage(sleeper, BASELINE_S), termdown_usage, load)
+    report(
+        mode, schedule, plain, paused, live, usage(sleeper, mode.baseline_s), termdown_usage, load
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = _common.parse_args(
+        "Measure corecli's session timer at real speed in a pseudo-terminal.",
+        argv,
+        runs=DEFAULT_RUNS,
+    )
     if not Path("/proc/self/schedstat").exists():
-        print("error: this benchmark reads /proc (Linux, schedstats)", file=sys.stderr)
-        return 1
+        raise _common.BenchError("this benchmark reads /proc (Linux, schedstats)")
+    _common.compile_corecli()
     try:
         with tempfile.TemporaryDirectory(prefix="corecli-bench-") as tmp:
-            measure(args, Path(tmp))
+            measure(args.runs, QUICK if args.quick else FULL, Path(tmp))
     except BrokenRun as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        raise _common.BenchError(str(error)) from None
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_common.main(main))

@@ -120,6 +120,9 @@ class Dose(SessionDose):
         return ", ".join(parts)
 
 
+LIST_FIELDS = ("aliases", "phases", "equipment", "targets", "avoid_if")
+
+
 class Exercise(Strict):
     """One exercise of the catalogue, with its usual dose."""
 
@@ -145,14 +148,14 @@ class Exercise(Strict):
     def _consistent(self) -> Exercise:
         # One check per exercise rather than a validator per list: a 10,000-entry
         # catalogue would otherwise make 50,000 extra calls.
-        for field in ("aliases", "phases", "equipment", "targets", "avoid_if"):
-            values: list[str] = getattr(self, field)
-            if len(set(values)) != len(values):
+        lists = (self.aliases, self.phases, self.equipment, self.targets, self.avoid_if)
+        for field, values in zip(LIST_FIELDS, lists, strict=True):
+            if len(values) > 1 and len(set(values)) != len(values):
                 twice = next(v for i, v in enumerate(values) if v in values[:i])
                 raise ValueError(f"{field} lists {str(twice)!r} twice")
-        for field in ("progression", "regression"):
-            if getattr(self, field) == self.id:
-                raise ValueError(f"{field} cannot be the exercise itself ({self.id!r})")
+        if self.id in (self.progression, self.regression):
+            field = "progression" if self.progression == self.id else "regression"
+            raise ValueError(f"{field} cannot be the exercise itself ({self.id!r})")
         if self.progression is not None and self.progression == self.regression:
             raise ValueError("progression and regression name the same exercise")
         return self

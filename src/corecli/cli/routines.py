@@ -330,10 +330,9 @@ def print_routine(
     context: Context, routine: Routine, catalogue: Catalogue, output_format: RoutineFormat
 ) -> None:
     """A routine as a table, a Markdown sheet, JSON or TOML, with its time estimated afresh
-    (hand edits change it)."""
+    (hand edits change it). Only the table needs Rich."""
     from corecli.store.routine_files import routine_toml
     from corecli.timeline import routine_items, total_s
-    from corecli.views.routine import routine_view
     from corecli.views.sheet import routine_markdown
 
     estimated = total_s(routine_items(routine))
@@ -345,4 +344,6 @@ def print_routine(
     elif output_format is RoutineFormat.markdown:
         typer.echo(routine_markdown(routine, catalogue, estimated), nl=False)
     else:
+        from corecli.views.routine import routine_view
+
         context.console.print(routine_view(routine, catalogue, estimated))

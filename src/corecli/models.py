@@ -7,6 +7,7 @@ written by hand come in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -148,7 +149,13 @@ class Exercise(Strict):
     def _consistent(self) -> Exercise:
         # One check per exercise rather than a validator per list: a 10,000-entry
         # catalogue would otherwise make 50,000 extra calls.
-        lists = (self.aliases, self.phases, self.equipment, self.targets, self.avoid_if)
+        lists: tuple[Sequence[str], ...] = (
+            self.aliases,
+            self.phases,
+            self.equipment,
+            self.targets,
+            self.avoid_if,
+        )
         for field, values in zip(LIST_FIELDS, lists, strict=True):
             if len(values) > 1 and len(set(values)) != len(values):
                 twice = next(v for i, v in enumerate(values) if v in values[:i])

@@ -55,8 +55,8 @@ def exercise_toml(
     )
 
 
-def catalogue_toml(*exercises: str) -> str:
-    return "schema_version = 1\n" + "".join(exercises)
+def catalogue_toml(*exercises: str, version: int = 1) -> str:
+    return f"schema_version = {version}\n" + "".join(exercises)
 
 
 @pytest.fixture(autouse=True)

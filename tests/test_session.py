@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from corecli.models import SessionDose
 from corecli.session import BACK_AGAIN_S, Command, Session
-from corecli.timeline import SegmentKind, Side, TimedItem, build_timeline
-from corecli.vocab import Ending, Outcome
+from corecli.timeline import SegmentKind, TimedItem, build_timeline
+from corecli.vocab import Ending, Outcome, Side
 
 # Two exercises that between them have every kind of segment:
 #

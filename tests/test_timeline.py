@@ -13,13 +13,13 @@ from corecli.timeline import (
     DEFAULT_SETTINGS,
     Segment,
     SegmentKind,
-    Side,
     TimedItem,
     TimelineSettings,
     build_timeline,
     item_s,
     total_s,
 )
+from corecli.vocab import Side
 
 Shape = tuple[str, int, int, int, Side | None]  # kind, seconds, set_no, rep_no, side
 

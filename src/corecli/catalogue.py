@@ -23,6 +23,7 @@ from corecli.store.validation import cap_problems, describe_errors, field_names,
 from corecli.vocab import Condition, Direction, Equipment, Kind, Level, Phase, Position, Target
 
 BUNDLED_PATH = Path(__file__).parent / "data" / "exercises.toml"
+LINKS = (("progression", "regression"), ("regression", "progression"))
 USER_CATALOGUE_NAME = "exercises.toml"
 
 
@@ -64,6 +65,17 @@ class Catalogue:
     def get(self, exercise_id: str) -> Exercise | None:
         return self._by_id.get(exercise_id)
 
+    def ladder(self, exercise: Exercise) -> list[Exercise]:
+        """The whole ladder ``exercise`` stands on, easiest first: itself alone if it has
+        no easier or harder variant. Links are checked both ways and never loop."""
+        bottom = exercise
+        while bottom.regression is not None and (easier := self.get(bottom.regression)):
+            bottom = easier
+        steps = [bottom]
+        while steps[-1].progression is not None and (harder := self.get(steps[-1].progression)):
+            steps.append(harder)
+        return steps
+
     def origin(self, exercise_id: str) -> Origin | None:
         return self._origins.get(exercise_id)
 
@@ -96,15 +108,39 @@ class Catalogue:
         self._fail(exercise.id, "aliases", f"{key!r} is already the {role} of {owner!r}")
 
     def _check_variants(self) -> None:
-        for exercise in self._by_id.values():
-            for field_name in ("progression", "regression"):
+        """Every easier and harder variant exists, names this one back, and no ladder loops."""
+        by_id = self._by_id
+        for exercise in by_id.values():
+            for field_name, back_field in LINKS:
                 target = getattr(exercise, field_name)
-                if target is not None and target not in self._by_id:
-                    close = difflib.get_close_matches(target, self._by_id, n=1)
+                if target is None:
+                    continue
+                if target not in by_id:
+                    close = difflib.get_close_matches(target, by_id, n=1)
                     hint = f"; did you mean {close[0]!r}?" if close else ""
                     self._fail(exercise.id, field_name, f"no exercise has the id {target!r}{hint}")
-        for field_name in ("progression", "regression"):
-            self._check_no_loop(field_name)
+                back = getattr(by_id[target], back_field)
+                if back != exercise.id:
+                    self._unlinked(exercise.id, field_name, target, back_field, back)
+        self._check_no_loop("progression")
+
+    def _unlinked(
+        self, exercise_id: str, field_name: str, target: str, back_field: str, back: str | None
+    ) -> None:
+        """A ladder that links one way only: name the person's own entry where one is."""
+        if self.is_user(target) and not self.is_user(exercise_id):
+            self._fail(
+                target,
+                back_field,
+                f"should be {exercise_id!r}, which names {target!r} as its {field_name}",
+            )
+        named = f"names {back!r} as its {back_field}" if back else f"has no {back_field}"
+        self._fail(
+            exercise_id,
+            field_name,
+            f"{target!r} {named}; a ladder links both ways"
+            f" (set {back_field} = {exercise_id!r} there)",
+        )
 
     def _check_no_loop(self, field_name: str) -> None:
         following = {

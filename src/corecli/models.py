@@ -32,10 +32,26 @@ from corecli.vocab import (
     Phase,
     PlanCondition,
     Position,
+    Side,
+    SidePart,
     Target,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # of catalogue files; version 1 files (without the newer fields) still load
+# What to do at once whatever the exercise: the sources' first rule.
+STOP_RULE = "Stop if it makes your symptoms worse."
+DoseField = Literal[
+    "sets",
+    "reps",
+    "hold_s",
+    "rep_s",
+    "rest_s",
+    "set_rest_s",
+    "per_day",
+    "days_per_week",
+    "reps_max",
+    "hold_max_s",
+]
 
 ExerciseId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)
@@ -92,6 +108,10 @@ class Dose(SessionDose):
     hold_max_s: int | None = Field(
         None, strict=True, ge=0, le=600, description="Hold to build up to."
     )
+    convention: list[DoseField] = Field(
+        [],
+        description="The fields no source gives, set by a conservative convention instead.",
+    )
 
     @model_validator(mode="after")
     def _ranges_build_up(self) -> Dose:
@@ -102,6 +122,8 @@ class Dose(SessionDose):
                 raise ValueError("hold_max_s needs a hold: set hold_s above 0")
             if self.hold_max_s < self.hold_s:
                 raise ValueError(f"hold_max_s ({self.hold_max_s}) is below hold_s ({self.hold_s})")
+        if len(self.convention) > 1 and len(set(self.convention)) != len(self.convention):
+            raise ValueError("convention lists a field twice")
         return self
 
     def build_up(self) -> tuple[int | None, int | None]:
@@ -113,15 +135,17 @@ class Dose(SessionDose):
 
     def describe(self, *, timed: str = "hold") -> str:
         """The dose with how often: ``2 × 20 s hold, each side, twice a day``."""
-        parts = [super().describe(timed=timed)]
-        if self.per_day > 1:
-            parts.append(times_a_day(self.per_day))
+        return ", ".join([super().describe(timed=timed), *self.how_often()])
+
+    def how_often(self) -> list[str]:
+        """``["twice a day", "3 days a week"]``; empty for once a day, every day."""
+        parts = [times_a_day(self.per_day)] if self.per_day > 1 else []
         if self.days_per_week < 7:
             parts.append(f"{self.days_per_week} days a week")
-        return ", ".join(parts)
+        return parts
 
 
-LIST_FIELDS = ("aliases", "phases", "equipment", "targets", "avoid_if")
+LIST_FIELDS = ("aliases", "phases", "equipment", "targets", "avoid_if", "avoid_if_acute", "sources")
 
 
 class Exercise(Strict):
@@ -140,9 +164,35 @@ class Exercise(Strict):
     targets: list[Target] = []
     steps: list[Sentence] = Field(min_length=2)
     cues: list[Sentence] = []
+    stop: Sentence | None = Field(
+        None, description="When to stop at once; shown all through every hold and rep."
+    )
     avoid_if: list[Condition] = []
+    avoid_if_acute: list[Condition] = Field(
+        [], description="Conditions to avoid it with while pain is acute only."
+    )
+    first_side: Side | None = Field(
+        None, description="For a per-side dose: the side the steps describe (default left)."
+    )
+    side_part: SidePart = Field(
+        SidePart.side, description='What each side works: the timer says "Right leg".'
+    )
+    off_floor: bool = Field(
+        False,
+        strict=True,
+        description="Can be done without getting down: in a chair, standing or on a bed.",
+    )
+    trunk_still: bool = Field(
+        False,
+        strict=True,
+        description="The trunk is braced still while the arms or legs move (heel slides,"
+        " marching, dead bug): isometric abdominal work, as a hold is.",
+    )
     progression: ExerciseId | None = None
     regression: ExerciseId | None = None
+    sources: list[Sentence] = Field(
+        [], description="Where the exercise and its dose come from: an article or a citation."
+    )
     dose: Dose
 
     @model_validator(mode="after")
@@ -155,6 +205,8 @@ class Exercise(Strict):
             self.equipment,
             self.targets,
             self.avoid_if,
+            self.avoid_if_acute,
+            self.sources,
         )
         for field, values in zip(LIST_FIELDS, lists, strict=True):
             if len(values) > 1 and len(set(values)) != len(values):
@@ -165,11 +217,28 @@ class Exercise(Strict):
             raise ValueError(f"{field} cannot be the exercise itself ({self.id!r})")
         if self.progression is not None and self.progression == self.regression:
             raise ValueError("progression and regression name the same exercise")
+        if self.first_side is not None and not self.dose.per_side:
+            raise ValueError("first_side is for a per-side dose: set per_side = true, or drop it")
         return self
+
+    @property
+    def start_side(self) -> Side:
+        """The side a per-side dose starts on: the one its steps describe."""
+        return self.first_side or Side.left
+
+    @property
+    def stop_rule(self) -> str:
+        """When to stop at once: the exercise's own rule, or the sources' general one."""
+        return self.stop or STOP_RULE
 
     @property
     def is_hold(self) -> bool:
         return self.dose.hold_s > 0
+
+    @property
+    def is_isometric(self) -> bool:
+        """The trunk works without moving: a still hold, or limbs moving round a braced trunk."""
+        return self.is_hold or self.trunk_still
 
     @property
     def timed_word(self) -> str:
@@ -179,11 +248,18 @@ class Exercise(Strict):
     def dose_summary(self) -> str:
         return self.dose.describe(timed=self.timed_word)
 
+    def describe_item(self, item: SessionDose) -> str:
+        """A routine item's dose in this exercise's words, with how often the catalogue
+        says to do it: ``2 × 20 s hold, each side, twice a day``."""
+        return ", ".join([item.describe(timed=self.timed_word), *self.dose.how_often()])
+
 
 class CatalogueFile(Strict):
     """The layout of ``exercises.toml``: the bundled catalogue and a person's own."""
 
-    schema_version: Literal[1] = Field(description="Format version of this file; always 1.")
+    schema_version: Literal[1, 2] = Field(
+        description="Format version of this file: 2 (files written as 1 still load)."
+    )
     exercises: list[Exercise] = []
 
 
@@ -263,8 +339,27 @@ class Config(Strict):
         None, strict=True, ge=5, le=60, description="Minutes you have for a planned routine."
     )
     level: Level | None = Field(None, description="Plan exercises of this level or easier.")
+    floor: bool = Field(
+        True,
+        strict=True,
+        description="Plan floor work; false plans only chair, standing and bed-friendly work.",
+    )
 
     @field_validator("equipment", mode="before")
     @classmethod
     def _none_means_nothing(cls, value: Any) -> Any:
         return [] if value == "none" else value
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema(kind: Literal["catalog", "routine"]) -> dict[str, Any]:
+    """The JSON Schema of a catalogue or routine file, named so that editors that check
+    TOML against a schema (taplo, VS Code) can tell which one it is."""
+    model, version = (CatalogueFile, SCHEMA_VERSION) if kind == "catalog" else (Routine, 1)
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": f"urn:corecli:schema:{kind}:{version}",
+        **model.model_json_schema(),
+    }

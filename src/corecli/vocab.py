@@ -30,6 +30,7 @@ class Direction(StrEnum):
     rotation = "rotation"
     lateral = "lateral"
     neutral = "neutral"
+    mixed = "mixed"  # moving between flexion and extension, as in the cat-camel
 
 
 class Position(StrEnum):
@@ -48,6 +49,11 @@ class Equipment(StrEnum):
     strap = "strap"
     bench = "bench"
     back_extension_station = "back-extension-station"
+    chair = "chair"
+    wall = "wall"
+    dowel = "dowel"  # a broom handle does
+    resistance_band = "resistance-band"
+    exercise_bike = "exercise-bike"
 
 
 class Level(StrEnum):
@@ -68,7 +74,10 @@ class Target(StrEnum):
     hamstrings = "hamstrings"
     hip_rotators = "hip-rotators"
     hip_flexors = "hip-flexors"
+    hip_abductors = "hip-abductors"
+    quadriceps = "quadriceps"
     spine = "spine"
+    nerve = "nerve"  # the sciatic nerve, moved gently along its path
 
 
 class Condition(StrEnum):
@@ -79,6 +88,8 @@ class Condition(StrEnum):
     sciatica = "sciatica"
     spasm = "spasm"
     arthritis = "arthritis"
+    osteoporosis = "osteoporosis"
+    spondylolisthesis = "spondylolisthesis"
 
 
 class PlanCondition(StrEnum):
@@ -90,11 +101,32 @@ class PlanCondition(StrEnum):
     sciatica = "sciatica"
     spasm = "spasm"
     arthritis = "arthritis"
+    osteoporosis = "osteoporosis"
+    spondylolisthesis = "spondylolisthesis"
 
     @property
     def avoided(self) -> Condition | None:
         """The catalogue's ``avoid_if`` value this condition rules out, if any."""
         return None if self is PlanCondition.general else Condition(self.value)
+
+
+class Side(StrEnum):
+    left = "left"
+    right = "right"
+
+    @property
+    def other(self) -> Side:
+        return Side.right if self is Side.left else Side.left
+
+
+class SidePart(StrEnum):
+    """What a per-side exercise works on each side: the screen says "Right leg"."""
+
+    side = "side"
+    leg = "leg"
+    arm = "arm"
+    knee = "knee"
+    hip = "hip"
 
 
 class Outcome(StrEnum):

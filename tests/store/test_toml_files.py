@@ -25,7 +25,7 @@ BAD_FILES = [
     ("unclosed string", 'schema_version = "1\n', ":1:20: invalid TOML: "),
     ("huge integer", "schema_version = " + "9" * 5000 + "\n", ": invalid TOML: "),
     ("no version", GOOD, ": schema_version: is required but missing"),
-    ("future version", "schema_version = 2\n", ": schema_version: must be 1 (got 2)"),
+    ("future version", "schema_version = 3\n", ": schema_version: must be 1 or 2 (got 3)"),
     (
         "exercises not a list",
         'schema_version = 1\nexercises = "x"\n',
@@ -120,10 +120,11 @@ BAD_FILES = [
     (
         "progression loop",
         catalogue_toml(
-            exercise_toml("a-one", extra='progression = "b-two"'),
-            exercise_toml("b-two", extra='progression = "a-one"'),
+            exercise_toml("a-one", extra='progression = "b-two"\nregression = "c-three"'),
+            exercise_toml("b-two", extra='progression = "c-three"\nregression = "a-one"'),
+            exercise_toml("c-three", extra='progression = "a-one"\nregression = "b-two"'),
         ),
-        ": exercises[0].progression: goes round in a loop: a-one -> b-two -> a-one",
+        ": exercises[0].progression: goes round in a loop: a-one -> b-two -> c-three -> a-one",
     ),
     (
         "own progression",

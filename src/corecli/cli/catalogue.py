@@ -142,7 +142,6 @@ def schema(
 
     Example: corecli schema routine > routine.schema.json
     """
-    from corecli.models import CatalogueFile, Routine
+    from corecli.models import json_schema
 
-    model = Routine if which is SchemaName.routine else CatalogueFile
-    print_json(model.model_json_schema())
+    print_json(json_schema(which.value))

@@ -158,8 +158,8 @@ LIST_CASES = [
     (["knees to chest"], ["double-knee-to-chest"], ["bridge-with-knee-lift"]),
     (
         ["--kind", "strength", "--equipment", "mat", "--level", "beginner"],
-        ["bridge", "superman", "abdominal-draw-in"],
-        ["plank", "walking", "back-extension"],
+        ["bridge", "bird-dog", "abdominal-draw-in"],
+        ["plank", "walking", "back-extension", "superman"],
     ),
     (
         ["--condition", "disc", "--level", "beginner"],
@@ -237,10 +237,14 @@ def test_list_with_no_match_says_so_and_succeeds(run: Run, args: list[str]) -> N
         (["--kind", "crunch"], "stretch, mobility, strength or aerobic"),
         (
             ["--equipment", "mat", "--equipment", "dumbbell"],
-            "none, mat, exercise-ball, strap, bench or back-extension-station",
+            "none, mat, exercise-ball, strap, bench, back-extension-station, chair, wall, dowel,"
+            " resistance-band or exercise-bike",
         ),
         (["--level", "expert"], "beginner, intermediate or advanced"),
-        (["--condition", "flu"], "disc, stenosis, sciatica, spasm or arthritis"),
+        (
+            ["--condition", "flu"],
+            "disc, stenosis, sciatica, spasm, arthritis, osteoporosis or spondylolisthesis",
+        ),
     ],
     ids=["phase", "kind", "equipment", "level", "condition"],
 )
@@ -258,7 +262,7 @@ DOSES = [
     ("bridge", "2 sets of 10–15 × 5 s hold, 3 days a week"),
     ("prone-on-elbows", "30 s–3 min hold, 3 times a day"),
     ("back-extension", "2 sets of 10 reps, 3 days a week"),
-    ("side-plank", "1 min hold, each side, 3 days a week"),
+    ("side-plank", "20–60 s hold, each side, 3 days a week"),
 ]
 
 
@@ -337,10 +341,19 @@ def test_list_json_uses_the_catalogue_field_names(run: Run) -> None:
 @pytest.mark.parametrize(
     ("args", "expected_ids"),
     [
-        (["--kind", "aerobic"], ["walking"]),
-        (["--position", "side-lying"], ["side-plank"]),
+        (["--kind", "aerobic"], ["walking", "stationary-cycling"]),
+        (
+            ["--position", "side-lying"],
+            [
+                "side-plank",
+                "side-bridge-knees",
+                "clamshell",
+                "side-lying-hip-abduction",
+                "open-book",
+            ],
+        ),
         (["sphinx"], ["prone-on-elbows"]),
-        (["--direction", "rotation", "--level", "beginner"], ["lower-back-rotation"]),
+        (["--direction", "rotation", "--level", "beginner"], ["lower-back-rotation", "open-book"]),
         (["zzz"], []),
         (["--kind", "aerobic", "--position", "prone"], []),
     ],
@@ -396,6 +409,31 @@ def test_show_prints_the_whole_card(run: Run, exercise: Exercise) -> None:
         assert "Avoid with" not in text
     if exercise.aliases:
         assert f"also called {flat(', '.join(exercise.aliases))}" in text
+    assert flat(exercise.stop_rule) in text
+    assert "Sources" in result.stdout
+    for source in exercise.sources:
+        assert f"• {flat(source)}" in text
+    if exercise.avoid_if_acute:
+        listed = ", ".join(c.value for c in exercise.avoid_if_acute)
+        assert f"Avoid while acute {listed}" in text
+    if exercise.dose.convention:
+        assert "Set by convention (no source gives them): " in text
+
+
+def test_show_draws_the_whole_ladder_with_this_step_in_brackets(run: Run) -> None:
+    text = flat(run("show", "supine-marching").stdout)
+    assert (
+        "Ladder: Abdominal draw-in → Heel slides → [Supine marching] → Dead bug"
+        " → Dead bug with exercise ball"
+    ) in text
+    assert "Ladder:" not in flat(run("show", "walking").stdout)
+    assert "Ladder:" not in flat(run("show", "bridge").stdout), "two steps: the line above says it"
+
+
+def test_show_says_which_dose_parts_no_source_gives(run: Run) -> None:
+    text = flat(run("show", "open-book").stdout)
+    assert "Set by convention (no source gives them): reps, hold, rest between reps." in text
+    assert "Clinical convention" in text
 
 
 @pytest.mark.parametrize(
@@ -403,9 +441,9 @@ def test_show_prints_the_whole_card(run: Run, exercise: Exercise) -> None:
     [
         ("bridge", "none", "Bridge with knee lift (bridge-with-knee-lift)"),
         ("bridge-with-knee-lift", "Bridge (bridge)", "none"),
-        ("superman", "none", "Prone cobra (prone-cobra)"),
+        ("superman", "Bird dog (bird-dog)", "Prone cobra (prone-cobra)"),
         ("prone-cobra", "Superman (superman)", "none"),
-        ("plank", "Abdominal draw-in (abdominal-draw-in)", "Side plank (side-plank)"),
+        ("plank", "Abdominal brace (abdominal-brace)", "none"),
         ("ball-pike", "Ball knee tuck (ball-knee-tuck)", "none"),
         ("walking", "none", "none"),
     ],
@@ -473,8 +511,8 @@ def test_home_catalogue_entries_are_listed_with_a_star(run: Run) -> None:
 def test_footer_explains_the_star_only_when_a_starred_row_is_shown(run: Run) -> None:
     home_catalogue(WALL_SIT)
     result = run("list", "--kind", "aerobic")
-    assert listed_ids(result) == ["walking"]
-    assert footer(result) == f"1 of {TOTAL + 1} exercises · details: corecli show ID"
+    assert listed_ids(result) == ["walking", "stationary-cycling"]
+    assert footer(result) == f"2 of {TOTAL + 1} exercises · details: corecli show ID"
 
 
 def test_catalog_option_adds_files_and_is_repeatable(run: Run, write: Write) -> None:
@@ -504,7 +542,8 @@ def test_later_catalog_files_win_over_earlier_ones_and_the_home_file(
 
 
 def test_a_bundled_id_can_be_replaced_by_your_own(run: Run) -> None:
-    path = home_catalogue(exercise_toml("bridge", "My bridge"))
+    keep_the_ladder = 'progression = "bridge-with-knee-lift"\n'
+    path = home_catalogue(exercise_toml("bridge", "My bridge", extra=keep_the_ladder))
     listed = run("list")
     assert "My bridge" in listed.stdout
     ids = listed_ids(listed)

@@ -14,7 +14,7 @@ from rich.text import Text
 from corecli.catalogue import Catalogue
 from corecli.models import Exercise
 from corecli.views.parts import literal, numbered
-from corecli.vocab import Phase
+from corecli.vocab import Phase, Position
 
 
 def exercise_list(
@@ -126,6 +126,21 @@ def equipment_text(exercise: Exercise) -> str:
     return ", ".join(item.value for item in exercise.equipment) or "none"
 
 
+# What each dose field is, in the words `show` uses for a dose set by convention.
+DOSE_WORDS = {
+    "sets": "sets",
+    "reps": "reps",
+    "hold_s": "hold",
+    "rep_s": "pace",
+    "rest_s": "rest between reps",
+    "set_rest_s": "rest between sets",
+    "per_day": "times a day",
+    "days_per_week": "days a week",
+    "reps_max": "reps to build up to",
+    "hold_max_s": "hold to build up to",
+}
+
+
 def exercise_card(exercise: Exercise, catalogue: Catalogue) -> RenderableType:
     """Everything ``corecli show`` says about one exercise."""
     parts: list[RenderableType] = []
@@ -137,23 +152,7 @@ def exercise_card(exercise: Exercise, catalogue: Catalogue) -> RenderableType:
     parts.append(title)
     if exercise.aliases:
         parts.append(Text("also called ", style="dim") + literal(", ".join(exercise.aliases)))
-    parts += [Text(), literal(exercise.summary), Text()]
-
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
-    facts.add_row("Dose", literal(exercise.dose_summary()))
-    facts.add_row("Kind", f"{exercise.kind.value}, {exercise.direction.value}")
-    facts.add_row("Position", exercise.position.value)
-    facts.add_row("Equipment", equipment_text(exercise))
-    facts.add_row("Level", exercise.level.value)
-    facts.add_row("Phases", ", ".join(phase.value for phase in exercise.phases))
-    facts.add_row("Works", ", ".join(target.value for target in exercise.targets) or "-")
-    if exercise.avoid_if:
-        avoid = ", ".join(condition.value for condition in exercise.avoid_if)
-        facts.add_row(Text("Avoid with", style="bold red"), Text(avoid, style="red"))
-    parts.append(facts)
-
+    parts += [Text(), literal(exercise.summary), Text(), _facts(exercise)]
     parts += [Text(), Text("Steps", style="bold")]
     parts.append(
         numbered([f"{number}." for number in range(1, len(exercise.steps) + 1)], exercise.steps)
@@ -161,8 +160,64 @@ def exercise_card(exercise: Exercise, catalogue: Catalogue) -> RenderableType:
     if exercise.cues:
         parts += [Text(), Text("Watch for", style="bold")]
         parts.append(numbered(["•"] * len(exercise.cues), exercise.cues))
+    parts += [Text(), literal(exercise.stop_rule, "bold red")]
     parts += [Text(), variant_ladder(exercise, catalogue)]
+    ladder = catalogue.ladder(exercise)
+    if len(ladder) > 2:
+        parts.append(ladder_line(ladder, exercise))
+    parts += _sources(exercise)
     return Group(*parts)
+
+
+def _facts(exercise: Exercise) -> Table:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("Dose", literal(exercise.dose_summary()))
+    facts.add_row("Kind", f"{exercise.kind.value}, {exercise.direction.value}")
+    lying = exercise.position in (Position.supine, Position.prone, Position.side_lying)
+    where = exercise.position.value + (
+        ", on the floor or a firm bed" if exercise.off_floor and lying else ""
+    )
+    facts.add_row("Position", where)
+    facts.add_row("Equipment", equipment_text(exercise))
+    facts.add_row("Level", exercise.level.value)
+    facts.add_row("Phases", ", ".join(phase.value for phase in exercise.phases))
+    facts.add_row("Works", ", ".join(target.value for target in exercise.targets) or "-")
+    for label, conditions in (
+        ("Avoid with", exercise.avoid_if),
+        ("Avoid while acute", exercise.avoid_if_acute),
+    ):
+        if conditions:
+            listed = ", ".join(condition.value for condition in conditions)
+            facts.add_row(Text(label, style="bold red"), Text(listed, style="red"))
+    return facts
+
+
+def _sources(exercise: Exercise) -> list[RenderableType]:
+    """The sources, and which parts of the dose no source gives."""
+    parts: list[RenderableType] = []
+    if exercise.sources:
+        parts += [Text(), Text("Sources", style="bold")]
+        parts.append(numbered(["•"] * len(exercise.sources), exercise.sources))
+    if exercise.dose.convention:
+        conventional = ", ".join(DOSE_WORDS[field] for field in exercise.dose.convention)
+        note = f"Set by convention (no source gives them): {conventional}."
+        parts += [Text(), Text(note, style="dim")]
+    return parts
+
+
+def ladder_line(ladder: Sequence[Exercise], current: Exercise) -> Text:
+    """``Ladder: A → B → [C] → D``: every step from the easiest, this one in brackets."""
+    line = Text("Ladder: ", style="bold")
+    for number, step in enumerate(ladder):
+        if number:
+            line.append("  →  ", style="dim")
+        if step.id == current.id:
+            line.append_text(literal(f"[{step.name}]", "bold"))
+        else:
+            line.append_text(literal(step.name))
+    return line
 
 
 def variant_ladder(exercise: Exercise, catalogue: Catalogue) -> Text:

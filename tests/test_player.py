@@ -10,19 +10,21 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from rich.console import Console, RenderableType
 from rich.style import Style
 
 from corecli import player
+from corecli.catalogue import load_catalogue
 from corecli.keys import Terminated
-from corecli.models import SessionDose, SessionRecord
+from corecli.models import Exercise, SessionDose, SessionRecord
+from corecli.planner import single_exercise_routine
 from corecli.player import KEYMAP, PlainScreen, Sound, play, summary_lines
 from corecli.script import ItemInfo, Script, counts, describe
 from corecli.session import Command, Session
-from corecli.timeline import Segment, SegmentKind, TimedItem, build_timeline
+from corecli.timeline import Segment, SegmentKind, TimedItem, build_timeline, routine_items
 from corecli.views.session import (
     KEY_HELP,
     KEY_HINTS,
@@ -96,6 +98,7 @@ class Shown:
     now: float
     help_shown: bool
     paused: bool
+    steps_shown: bool = False
 
 
 class RecordingScreen:
@@ -109,8 +112,10 @@ class RecordingScreen:
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         self.started.append((segment, now))
 
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
-        self.shown.append(Shown(session.index, now, help_shown, session.paused))
+    def show(
+        self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
+    ) -> None:
+        self.shown.append(Shown(session.index, now, help_shown, session.paused, steps_shown))
 
     def close(self) -> None:
         self.closed += 1
@@ -471,15 +476,26 @@ def plain_lines(
 
 
 LINE = re.compile(r"^\d\d:\d\d( · [^·:]+)? · [A-Z][^·:]*( \d+ s)?( · [^:]+)?: \S.*$")
+STEP_LINE = re.compile(r"^  \d+\. \S.*$")
+STOP = "Stop if it makes your symptoms worse."
 
 
-def test_plain_output_is_one_flushed_line_per_segment() -> None:
+def segment_lines(lines: list[str]) -> list[str]:
+    """The plain lines without the steps listed under getting into position."""
+    return [line for line in lines if not STEP_LINE.match(line)]
+
+
+def test_plain_output_is_one_flushed_line_per_segment_with_the_steps_below() -> None:
     lines = plain_lines()
-    assert len(lines) == len(TIMELINE)
-    for line in lines:
+    segments = segment_lines(lines)
+    assert len(segments) == len(TIMELINE)
+    for line in segments:
         assert LINE.match(line), line
-    stamps = [line[:5] for line in lines]
+    stamps = [line[:5] for line in segments]
     assert stamps == [f"{s.start_s // 60:02d}:{s.start_s % 60:02d}" for s in TIMELINE]
+    # The bridge's first step ends its line; the other two follow, numbered.
+    assert lines[1].endswith(": Lie on your back, knees bent.")
+    assert lines[2:4] == ["  2. Squeeze your buttocks.", "  3. Lift your hips."]
 
 
 @pytest.mark.parametrize(
@@ -487,29 +503,56 @@ def test_plain_output_is_one_flushed_line_per_segment() -> None:
     [
         (0, "00:00 · Get ready 5 s: First up: Bridge."),
         (1, "00:05 · Bridge · Get into position 10 s: Lie on your back, knees bent."),
-        (2, "00:15 · Bridge · Hold 5 s · Set 1/2 · Rep 1/2: Keep your ribs down."),
+        (2, f"00:15 · Bridge · Hold 5 s · Set 1/2 · Rep 1/2: Keep your ribs down. {STOP}"),
         (3, "00:20 · Bridge · Rest 3 s · Set 1/2 · Rep 2/2: Relax. Next: rep 2 of 2."),
-        (4, "00:23 · Bridge · Hold 5 s · Set 1/2 · Rep 2/2: Breathe out as you lift."),
+        (4, f"00:23 · Bridge · Hold 5 s · Set 1/2 · Rep 2/2: Breathe out as you lift. {STOP}"),
         (5, "00:28 · Bridge · Rest 10 s · Set 1/2: Set 1 of 2 done. Breathe and relax."),
-        (10, "01:01 · Side-lying leg lift · Move 3 s · Rep 1/2 · Left side: Move slowly and"),
+        (
+            10,
+            "01:01 · Side-lying leg lift · Move 3 s · Rep 1/2 · Left side: Move slowly and"
+            f" smoothly. {STOP}",
+        ),
         (13, "01:09 · Side-lying leg lift · Switch sides 5 s · Right side: Now your right side."),
         (17, "01:22 · Done: Well done. That's the whole routine."),
     ],
 )
 def test_plain_lines(index: int, line: str) -> None:
-    assert plain_lines()[index].startswith(line)
+    assert segment_lines(plain_lines())[index] == line
+
+
+def test_every_plain_work_line_ends_with_the_stop_rule() -> None:
+    work = [
+        line
+        for line, segment in zip(segment_lines(plain_lines()), TIMELINE, strict=True)
+        if segment.kind.is_work
+    ]
+    assert len(work) == 8
+    assert all(line.endswith(STOP) for line in work)
+
+
+def test_the_i_key_lists_the_steps_again_in_plain_output() -> None:
+    lines = plain_lines([(17.0, "i")])
+    at = lines.index("Steps for Bridge:")
+    assert lines[at + 1 : at + 4] == [
+        "  1. Lie on your back, knees bent.",
+        "  2. Squeeze your buttocks.",
+        "  3. Lift your hips.",
+    ]
+    assert lines.count("Steps for Bridge:") == 1  # shown once per press, not every second
 
 
 def test_plain_time_stamps_leave_out_pauses() -> None:
-    lines = plain_lines([(3.0, " "), (13.0, " ")])
+    lines = segment_lines(plain_lines([(3.0, " "), (13.0, " ")]))
     assert [line[:5] for line in lines[:3]] == ["00:00", "00:05", "00:15"]
 
 
 def test_plain_self_paced_reps_have_no_duration() -> None:
-    lines = plain_lines([(70.0, " "), (80.0, " "), (90.0, " "), (95.0, " ")], self_paced=True)
+    lines = segment_lines(
+        plain_lines([(70.0, " "), (80.0, " "), (90.0, " "), (95.0, " ")], self_paced=True)
+    )
     assert lines[10] == (
         "01:01 · Side-lying leg lift · Move: press space after each rep · Rep 1/2 · Left side:"
-        " Move slowly and smoothly."
+        f" Move slowly and smoothly. {STOP}"
     )
 
 
@@ -652,8 +695,8 @@ def test_each_kind_of_frame_fits_80_by_24_and_says_everything(kind: SegmentKind)
     digits = big_text(countdown_text(session.remaining(now)))
     for row in digits:
         assert row.strip() in text
-    if counts(segment):
-        assert counts(segment) in text
+    if counts(segment, FRAME_SCRIPT):
+        assert counts(segment, FRAME_SCRIPT) in text
     assert "Next: " in text
     where = f"Exercise {segment.item + 1} of 2" if segment.item is not None else "2 exercises"
     assert where in text
@@ -665,10 +708,10 @@ def test_a_hold_frame_in_full() -> None:
     lines = text_of(session_frame(session, FRAME_SCRIPT, now, width=80))
     body = [line[2:-2].rstrip() for line in lines[1:-1]]
     assert lines[0].startswith("╭") and " Bird dog " in lines[0]
-    assert body[:2] == ["HOLD", "Keep your back flat: do not let it sag or arch."]
-    assert [row.strip() for row in body[3:8]] == [row.strip() for row in big_text("4")]
-    assert body[9] == "━" * 22 + "╸"  # 1.5 s of 5 done: 30% of the 76-column bar
-    assert body[10:] == [
+    assert body[:3] == ["HOLD", "Keep your back flat: do not let it sag or arch.", STOP]
+    assert [row.strip() for row in body[4:9]] == [row.strip() for row in big_text("4")]
+    assert body[10] == "━" * 22 + "╸"  # 1.5 s of 5 done: 30% of the 76-column bar
+    assert body[11:] == [
         "Set 1/2 · Rep 3/10 · Left side",
         "Next: rest 3 s",
         "Exercise 1 of 2 · 32 s done · 6 min 13 s left",
@@ -831,3 +874,53 @@ def test_the_live_screen_redraws_only_when_something_shown_changes(
     finally:
         screen.close()
     assert out.getvalue().endswith("\x1b[?25h\x1b[?1049l")  # cursor and main screen back
+
+
+# --- Every bundled exercise on an 80 × 24 screen ---------------------------------------------
+
+BUNDLED = load_catalogue()
+
+
+def flat_text(lines: list[str]) -> str:
+    return " ".join(" ".join(line.strip("│ ").split()) for line in lines)
+
+
+@pytest.mark.parametrize("exercise", list(BUNDLED), ids=[e.id for e in BUNDLED])
+def test_every_bundled_exercise_fits_80_by_24_with_its_steps_and_stop_rule(
+    exercise: Exercise,
+) -> None:
+    routine = single_exercise_routine(exercise, date(2026, 1, 1))
+    script = Script.for_routine(routine, BUNDLED)
+    timeline = build_timeline(routine_items(routine, BUNDLED))
+    steps = [" ".join(step.split()) for step in exercise.steps]
+    work = next(i for i, s in enumerate(timeline) if s.kind.is_work)
+    for index, steps_shown in ((1, False), (work, True)):
+        session = Session.start(timeline, 0.0)
+        now = timeline[index].start_s + 0.5
+        session.advance(now)
+        lines = text_of(session_frame(session, script, now, steps_shown=steps_shown))
+        assert len(lines) <= 24, "\n".join(lines)
+        assert max(len(line) for line in lines) <= 80
+        text = flat_text(lines)
+        for number, step in enumerate(steps, 1):
+            assert f"{number}. {step}" in text, step
+        if timeline[index].kind.is_work:
+            assert " ".join(exercise.stop_rule.split()) in text
+
+
+def test_the_timer_names_the_side_the_steps_start_with() -> None:
+    piriformis = BUNDLED.find("piriformis-stretch")
+    routine = single_exercise_routine(piriformis, date(2026, 1, 1))
+    script = Script.for_routine(routine, BUNDLED)
+    timeline = build_timeline(routine_items(routine, BUNDLED))
+    sides = [counts(s, script) for s in timeline if s.kind is SegmentKind.hold]
+    assert sides[0].endswith("Right hip") and sides[-1].endswith("Left hip"), sides
+
+
+def test_a_long_hold_rotates_through_the_cues() -> None:
+    dog = BUNDLED.find("prone-lying")
+    routine = single_exercise_routine(dog, date(2026, 1, 1))
+    script = Script.for_routine(routine, BUNDLED)
+    hold = next(s for s in build_timeline(routine_items(routine, BUNDLED)) if s.kind.is_work)
+    said = {describe(hold, script, into_s=t)[1] for t in range(0, hold.duration_s, 5)}
+    assert said == set(dog.cues)

@@ -72,7 +72,9 @@ class QuietScreen:
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         return None
 
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+    def show(
+        self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
+    ) -> None:
         return None
 
     def close(self) -> None:

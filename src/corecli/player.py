@@ -19,7 +19,7 @@ from typing import Protocol, TextIO
 from corecli.errors import visible
 from corecli.keys import KeySource, Terminated
 from corecli.models import ItemRecord, SessionRecord
-from corecli.script import Script, counts, describe
+from corecli.script import Script, counts, describe, stop_rule
 from corecli.session import Command, ItemProgress, Session
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
@@ -36,13 +36,16 @@ KEYMAP = {
     "q": Command.quit,
 }
 HELP_KEY = "?"
+STEPS_KEY = "i"  # shows the exercise's steps again while holding or moving
 VOICES = ("espeak-ng", "spd-say", "say")
 
 
 class Screen(Protocol):
     def segment_started(self, session: Session, segment: Segment, now: float) -> None: ...
 
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None: ...
+    def show(
+        self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
+    ) -> None: ...
 
     def close(self) -> None: ...
 
@@ -130,7 +133,7 @@ def play(
 
     started = wall()
     session = Session.start(timeline, now(), self_paced=self_paced)
-    help_shown = False
+    help_shown = steps_shown = False
     beeped: tuple[int, int] | None = None
     reported = [progress.outcome for progress in session.items]
 
@@ -155,7 +158,7 @@ def play(
             report()
             if session.finished:
                 break
-            screen.show(session, current, help_shown=help_shown)
+            screen.show(session, current, help_shown=help_shown, steps_shown=steps_shown)
             beeped = _countdown_beep(session, current, sound, beeped)
             wait_s = (session.next_change(current) - current) / speed
             key = keys.read(wait_s if math.isfinite(wait_s) else 3600.0)
@@ -163,6 +166,9 @@ def play(
                 continue
             if key == HELP_KEY:
                 help_shown = not help_shown
+                continue
+            if key == STEPS_KEY:
+                steps_shown = not steps_shown
                 continue
             command = KEYMAP.get(key.lower() if len(key) == 1 else key)
             if command is not None:
@@ -234,12 +240,17 @@ def _record(session: Session, script: Script, started: datetime, ended: datetime
 
 
 class PlainScreen:
-    """One line per segment as it starts, flushed at once: for logs and screen readers."""
+    """One line per segment as it starts, flushed at once: for logs and screen readers.
+
+    Getting into position gives the first step and lists the others below it; a hold
+    or a rep line ends with the exercise's stop rule; the i key lists the steps again.
+    """
 
     def __init__(self, stream: TextIO, script: Script, *, self_paced: bool = False) -> None:
         self._stream = stream
         self._script = script
         self._self_paced = self_paced
+        self._steps_shown = False
 
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         heading, instruction = describe(segment, self._script, self_paced=self._self_paced)
@@ -253,18 +264,36 @@ class PlainScreen:
         )
         label = heading if untimed else f"{heading} {segment.duration_s} s"
         parts.append(label)
-        extra = counts(segment)
+        extra = counts(segment, self._script)
         if extra:
             parts.append(extra)
-        line = " · ".join(parts) + f": {visible(instruction)}"
-        self._stream.write(line + "\n")
-        self._stream.flush()
+        said = [instruction]
+        rule = stop_rule(segment, self._script)
+        if rule is not None:
+            said.append(rule)
+        lines = [" · ".join(parts) + f": {visible(' '.join(said))}"]
+        if info is not None and segment.kind is SegmentKind.transition:  # step 1 is the line's
+            lines += _step_lines(info.steps, start=2)
+        self._write(lines)
 
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
-        return None
+    def show(
+        self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
+    ) -> None:
+        info = self._script.item(session.segment)
+        if steps_shown and not self._steps_shown and info is not None:
+            self._write([f"Steps for {visible(info.name)}:", *_step_lines(info.steps)])
+        self._steps_shown = steps_shown
+
+    def _write(self, lines: list[str]) -> None:
+        self._stream.write("\n".join(lines) + "\n")
+        self._stream.flush()
 
     def close(self) -> None:
         return None
+
+
+def _step_lines(steps: Sequence[str], start: int = 1) -> list[str]:
+    return [f"  {number}. {visible(step)}" for number, step in enumerate(steps[start - 1 :], start)]
 
 
 def _clock_text(seconds: float) -> str:

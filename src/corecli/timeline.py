@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from corecli.models import Routine, SessionDose
+from corecli.vocab import Side
+
+if TYPE_CHECKING:
+    from corecli.catalogue import Catalogue
 
 
 class SegmentKind(StrEnum):
@@ -28,11 +32,6 @@ class SegmentKind(StrEnum):
         return self in (SegmentKind.hold, SegmentKind.rep)
 
 
-class Side(StrEnum):
-    left = "left"
-    right = "right"
-
-
 class TimelineSettings(NamedTuple):
     """Durations of the segments that are not part of any exercise's dose."""
 
@@ -45,10 +44,12 @@ DEFAULT_SETTINGS = TimelineSettings()
 
 
 class TimedItem(NamedTuple):
-    """What the timeline needs of a routine item: which exercise, and its dose."""
+    """What the timeline needs of a routine item: which exercise, its dose, and for a
+    per-side dose the side its steps describe first."""
 
     exercise: str
     dose: SessionDose
+    first_side: Side = Side.left
 
 
 class Segment(NamedTuple):
@@ -70,9 +71,15 @@ class Segment(NamedTuple):
         return self.start_s + self.duration_s
 
 
-def routine_items(routine: Routine) -> list[TimedItem]:
-    """The routine's items as the timeline sees them (hand edits included)."""
-    return [TimedItem(item.exercise, item) for item in routine.items]
+def routine_items(routine: Routine, catalogue: Catalogue | None = None) -> list[TimedItem]:
+    """The routine's items as the timeline sees them (hand edits included); with the
+    catalogue, each per-side item starts on the side its steps describe."""
+    items = []
+    for item in routine.items:
+        exercise = catalogue.get(item.exercise) if catalogue is not None else None
+        first = exercise.start_side if exercise is not None else Side.left
+        items.append(TimedItem(item.exercise, item, first))
+    return items
 
 
 def build_timeline(
@@ -110,7 +117,8 @@ def _walk(items: Sequence[TimedItem], settings: TimelineSettings) -> Iterator[Se
         dose = item.dose
         at = Segment(SegmentKind.transition, settings.transition_s, 0, index, item.exercise)
         yield at
-        sides: list[Side | None] = [Side.left, Side.right] if dose.per_side else [None]
+        first = item.first_side
+        sides: list[Side | None] = [first, first.other] if dose.per_side else [None]
         work_kind = SegmentKind.hold if dose.hold_s else SegmentKind.rep
         work_s = dose.hold_s or dose.rep_s
         for set_no in range(1, dose.sets + 1):

@@ -70,8 +70,10 @@ def test_a_plain_session_runs_to_the_end(run: Run) -> None:
     assert len(lines) == 8 + 3
     for line in lines[:8]:
         assert re.match(r"^\d\d:\d\d · ", line), line
-    assert " · Piriformis stretch · Hold 20 s · Rep 1/2 · Left side: " in f" · {lines[0][8:]}"
-    assert "Switch sides 5 s · Right side: Now your right side." in lines[3]
+    # The steps describe the right leg crossed over, so the right hip comes first.
+    assert " · Piriformis stretch · Hold 20 s · Rep 1/2 · Right hip: " in f" · {lines[0][8:]}"
+    assert lines[0].endswith("Stop if it makes your back or leg symptoms worse.")
+    assert "Switch sides 5 s · Left hip: Now your left hip." in lines[3]
     assert lines[7].endswith("Done: Well done. That's the whole routine.")
     assert lines[8:] == [
         "Session complete.",
@@ -153,7 +155,7 @@ def test_dry_run_prints_the_timeline_with_start_times(run: Run) -> None:
     assert lines[1:4] == [
         "  0:00  prep          5 s",
         "  0:05  transition   10 s  Piriformis stretch",
-        "  0:15  hold         20 s  Piriformis stretch · Rep 1/2 · Left side",
+        "  0:15  hold         20 s  Piriformis stretch · Rep 1/2 · Right hip",
     ]
     assert lines[-1] == "Total: 1 min 50 s (110 s)"
     rows = timeline_of(result)

@@ -4,16 +4,16 @@ screen that redraws it only when something visible changes."""
 from __future__ import annotations
 
 import math
+import textwrap
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from corecli.script import Script, counts, describe
+from corecli.script import CUE_EVERY_S, Script, counts, describe, stop_rule
 from corecli.session import Session
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
@@ -33,13 +33,18 @@ _FONT = {
     "9": ("###", "# #", "###", "  #", "###"),
     ":": ("   ", " # ", "   ", " # ", "   "),
 }
-KEY_HINTS = "space pause · n next · b back · s skip · x hurts · q quit · ? help"
+MAX_WIDTH = 100  # wider panels make lines too long to read from the floor
+# Rows for the instruction, steps and stop rule when the big countdown is shown: 24 less
+# the borders, heading, countdown, bar, counts, next, progress and key lines.
+TEXT_ROWS = 24 - 15
+KEY_HINTS = "space pause · n next · b back · s skip · x hurts · i steps · q quit · ? help"
 KEY_HELP = (
     ("space", "pause or resume (in self-paced reps: rep done)"),
     ("n  →", "next: end this part now"),
     ("b  ←", "back to the start of this part; twice: the part before"),
     ("s", "skip the rest of this exercise"),
     ("x", "this hurts: stop this exercise and note it"),
+    ("i", "show or hide the exercise's steps"),
     ("q", "quit; the summary is still shown"),
     ("?", "show or hide this help"),
 )
@@ -59,13 +64,30 @@ def countdown_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
 
 
+def into_segment(session: Session, now: float) -> float:
+    """Seconds the current segment has run (frozen while paused)."""
+    at = session.paused_at if session.paused_at is not None else now
+    return max(0.0, at - session.segment_start)
+
+
 def session_frame(
-    session: Session, script: Script, now: float, *, help_shown: bool = False, width: int = 80
+    session: Session,
+    script: Script,
+    now: float,
+    *,
+    help_shown: bool = False,
+    steps_shown: bool = False,
+    width: int = 80,
 ) -> RenderableType:
-    """One frame of the session screen; fits 80×24 and grows with wider terminals."""
+    """One frame of the session screen; fits 80×24 and grows with wider terminals.
+
+    Getting into position shows every step; while working, the stop rule stays in
+    view and ``steps_shown`` (the i key) brings the steps back.
+    """
     segment = session.segment
     info = script.item(segment)
-    heading, instruction = describe(segment, script, self_paced=session.self_paced)
+    into_s = into_segment(session, now)
+    heading, instruction = describe(segment, script, self_paced=session.self_paced, into_s=into_s)
     remaining = session.remaining(now)
     work = segment.kind.is_work
     style = "green" if work else "blue" if segment.kind.value.endswith("rest") else "yellow"
@@ -82,24 +104,39 @@ def session_frame(
             keys.add_row(key, meaning)
         body += [Text("Keys", style="bold"), keys]
     else:
+        inner = min(width, MAX_WIDTH) - 4  # the panel's borders and padding
         body.append(Text(heading.upper(), style=f"bold {style}"))
-        body.append(literal(instruction))
-        if segment.kind is SegmentKind.transition and info is not None:
-            body += [Padding(literal(step, "dim"), (0, 0, 0, 2)) for step in info.steps[1:3]]
-        body.append(Text())
-        if session.waiting:
-            digits = big_text(str(segment.rep_no))
+        steps = info.steps if info is not None else ()
+        shown: list[str] = []  # the text below the heading, to measure
+        if steps and segment.kind is SegmentKind.transition:
+            body.append(_steps(steps))
+            shown += [f"{len(steps)}. {step}" for step in steps]
         else:
-            digits = big_text(countdown_text(remaining))
+            body.append(literal(instruction))
+            shown.append(instruction)
+            if steps and steps_shown and work:
+                body.append(_steps(steps))
+                shown += [f"{len(steps)}. {step}" for step in steps]
+        rule = stop_rule(segment, script)
+        if rule is not None:
+            body.append(literal(rule, "bold red"))
+            shown.append(rule)
+        countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
         digit_style = "bold red" if last_seconds else f"bold {style}"
-        body += [Text(line, style=digit_style, justify="center") for line in digits]
+        if _rows(shown, inner) <= TEXT_ROWS:
+            body.append(Text())
+            body += [
+                Text(line, style=digit_style, justify="center") for line in big_text(countdown)
+            ]
+        else:  # long steps: a one-line countdown leaves them room
+            body.append(Text(countdown, style=digit_style, justify="center"))
         body.append(Text())
         done = 0.0 if session.waiting else segment.duration_s - remaining
         bar = Table.grid(expand=True)  # a grid row ends the bar's line
         bar.add_column(ratio=1)
         bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
         body.append(bar)
-        body.append(Text(counts(segment) or " ", style="bold"))
+        body.append(Text(counts(segment, script) or " ", style="bold"))
     upcoming = _next_text(session, script)
     if upcoming:
         body.append(Text("Next: ", style="dim") + literal(upcoming, "dim"))
@@ -111,7 +148,21 @@ def session_frame(
     body.append(Text(f"{where} · {elapsed} done · {left} left", style="dim"))
     body.append(Text(KEY_HINTS, style="dim"))
     title = literal(info.name, "bold") if info else literal(script.routine, "bold")
-    return Panel(Group(*body), title=title, border_style=style, width=min(width, 100))
+    return Panel(Group(*body), title=title, border_style=style, width=min(width, MAX_WIDTH))
+
+
+def _rows(lines: list[str], width: int) -> int:
+    """How many screen rows these lines take when wrapped at ``width``."""
+    return sum(len(textwrap.wrap(line, width)) or 1 for line in lines)
+
+
+def _steps(steps: tuple[str, ...]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim")
+    grid.add_column(style="dim")
+    for number, step in enumerate(steps, 1):
+        grid.add_row(f"{number}.", literal(step))
+    return grid
 
 
 def _next_text(session: Session, script: Script) -> str:
@@ -147,20 +198,29 @@ class LiveScreen:
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         self._shown = None
 
-    def show(self, session: Session, now: float, *, help_shown: bool) -> None:
+    def show(
+        self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
+    ) -> None:
         state = (
             session.index,
             math.ceil(session.remaining(now)),
             int(session.elapsed(now)),
+            int(into_segment(session, now) // CUE_EVERY_S),
             session.paused,
             help_shown,
+            steps_shown,
             self._console.size,
         )
         if state == self._shown:
             return
         self._shown = state
         frame = session_frame(
-            session, self._script, now, help_shown=help_shown, width=self._console.width
+            session,
+            self._script,
+            now,
+            help_shown=help_shown,
+            steps_shown=steps_shown,
+            width=self._console.width,
         )
         self._live.update(frame, refresh=True)
 

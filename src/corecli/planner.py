@@ -19,11 +19,20 @@ from typing import NamedTuple, NoReturn
 
 from corecli.catalogue import Catalogue
 from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
-from corecli.models import Config, Exercise, Item, Routine, SessionDose
+from corecli.models import Config, Exercise, Item, Routine
 from corecli.programme import Guidance, Progress, plan_guidance
 from corecli.text import format_duration
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
-from corecli.vocab import Direction, Equipment, Kind, Level, Phase, PlanCondition, Target
+from corecli.vocab import (
+    Direction,
+    Equipment,
+    Kind,
+    Level,
+    Phase,
+    PlanCondition,
+    Position,
+    Target,
+)
 
 MIN_MINUTES, MAX_MINUTES = 5, 60
 NAME_MAX = 80  # the routine file's limit
@@ -31,7 +40,6 @@ FILL_TARGET = 0.7  # a plan should use at least this share of the time asked for
 MIN_ATTEMPTS, MAX_ATTEMPTS = 24, 160  # random orders tried, within the search budget below
 SEARCH_BUDGET = 4_000  # exercises looked at, summed over attempts
 SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
-HOLD_STEP_S = 5  # how much a hold grows per step when a short plan is filled out
 FRONT = frozenset({Target.abdominals, Target.obliques})
 DEFAULT_EQUIPMENT = frozenset({Equipment.mat})
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
@@ -60,6 +68,7 @@ class PlanRequest(NamedTuple):
     seed: int | None = None  # None: derived from the date
     name: str | None = None
     settings: TimelineSettings = TimelineSettings()
+    floor: bool = True  # False: only what can be done in a chair, standing or on a bed
 
     @property
     def budget_minutes(self) -> int:
@@ -82,21 +91,32 @@ class PlanOptions(NamedTuple):
     exclude: tuple[str, ...] = ()
     seed: int | None = None
     name: str | None = None
+    floor: bool | None = None  # False: --no-floor
 
     def given(self) -> bool:
         """Whether any option was given: they make a new plan, so go with no other routine."""
         return self != PlanOptions()
 
 
+class LeftOut(NamedTuple):
+    """An exercise suited to the phase that an option or the condition kept out, and why."""
+
+    exercise: str
+    option: str
+    reason: str
+
+
 class NextPlan(NamedTuple):
-    """A routine for the next session, and the lines that say why it is this one."""
+    """A routine for the next session, the lines that say why it is this one, and what the
+    options and the condition left out."""
 
     routine: Routine
     notes: list[str]
+    left_out: list[LeftOut]
 
 
 # The settings config.toml can give a plan, by their PlanOptions and Config names.
-CONFIGURABLE = ("minutes", "equipment", "condition", "level")
+CONFIGURABLE = ("minutes", "equipment", "condition", "level", "floor")
 
 
 def plan_next(
@@ -126,14 +146,14 @@ def plan_next(
         from_config = [
             key
             for key in CONFIGURABLE
-            if getattr(options, key) is None and getattr(config, key) is not None
+            if getattr(options, key) is None and key in config.model_fields_set
         ]
         if not from_config:
             raise
         raise PlanProblem(
             f"{problem} ({' and '.join(from_config)} from config.toml: see corecli config show)"
         ) from None
-    return NextPlan(routine, guidance.lines)
+    return NextPlan(routine, guidance.lines, left_out(catalogue, request))
 
 
 def plan_request(
@@ -155,6 +175,7 @@ def plan_request(
         seed=options.seed,
         name=options.name,
         settings=settings,
+        floor=config.floor if options.floor is None else options.floor,
     )
 
 
@@ -188,14 +209,17 @@ def _phase_check(exercise: Exercise, request: PlanRequest) -> str | None:
         phase is Phase.recovery
         and exercise.kind is Kind.strength
         and Target.abdominals in exercise.targets
-        and not (exercise.is_hold and exercise.direction is Direction.neutral)
+        and not (exercise.is_isometric and exercise.direction is Direction.neutral)
     ):
-        return "abdominal work in recovery must be a still hold in a neutral spine"
+        return "abdominal work in recovery must keep the spine still and neutral"
     return None
 
 
 def _equipment_check(exercise: Exercise, request: PlanRequest) -> str | None:
-    missing = [item.value for item in exercise.equipment if item not in request.equipment]
+    have = request.equipment
+    if not request.floor and exercise.off_floor:
+        have = have | {Equipment.mat}  # a bed stands in for the mat
+    missing = [item.value for item in exercise.equipment if item not in have]
     return f"it needs {', '.join(missing)}" if missing else None
 
 
@@ -206,15 +230,28 @@ def _level_check(exercise: Exercise, request: PlanRequest) -> str | None:
     return None
 
 
+# Conditions that backward bending tends to aggravate.
+EXTENSION_INTOLERANT = frozenset({PlanCondition.stenosis, PlanCondition.spondylolisthesis})
+
+
 def _condition_check(exercise: Exercise, request: PlanRequest) -> str | None:
     condition = request.condition
-    if condition.avoided in exercise.avoid_if:
+    avoided = condition.avoided
+    if avoided in exercise.avoid_if:
         return f"it is best avoided with {condition}"
+    if request.phase is Phase.acute and avoided in exercise.avoid_if_acute:
+        return f"it is best avoided with {condition} while pain is acute"
     early = request.phase in (Phase.acute, Phase.recovery)
     if condition is PlanCondition.disc and early and exercise.direction is Direction.flexion:
         return "bending forward tends to aggravate a disc problem while it settles"
-    if condition is PlanCondition.stenosis and exercise.direction is Direction.extension:
-        return "arching back tends to aggravate stenosis"
+    if condition in EXTENSION_INTOLERANT and exercise.direction is Direction.extension:
+        return f"arching back tends to aggravate {condition}"
+    return None
+
+
+def _floor_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    if not request.floor and not exercise.off_floor:
+        return "it is done on the floor"
     return None
 
 
@@ -231,6 +268,7 @@ def _flag_check(exercise: Exercise, request: PlanRequest) -> str | None:
 CHECKS = (
     Check("the catalogue", _kind_check),
     Check("--phase", _phase_check),
+    Check("--no-floor", _floor_check),
     Check("--equipment", _equipment_check),
     Check("--level", _level_check),
     Check("--condition", _condition_check),
@@ -246,6 +284,22 @@ def why_not(exercise: Exercise, request: PlanRequest) -> str | None:
         if reason is not None:
             return reason
     return None
+
+
+def left_out(catalogue: Catalogue, request: PlanRequest) -> list[LeftOut]:
+    """The exercises meant for the request's phase that an option, the condition or a
+    flag keeps out of its plans, each with the option and the reason."""
+    suited = CHECKS[:2]
+    kept_out: list[LeftOut] = []
+    for exercise in catalogue:
+        if any(check.test(exercise, request) is not None for check in suited):
+            continue
+        for check in CHECKS[2:]:
+            reason = check.test(exercise, request)
+            if reason is not None:
+                kept_out.append(LeftOut(exercise.id, check.option, reason))
+                break
+    return kept_out
 
 
 # --- Roles and order -----------------------------------------------------------------------
@@ -265,25 +319,71 @@ def is_front(exercise: Exercise) -> bool:
     return not FRONT.isdisjoint(exercise.targets)
 
 
-def _balanced(chosen: Sequence[Exercise]) -> bool:
-    """Each abdominal exercise is matched by one working the back extensors.
+def is_mobility(exercise: Exercise) -> bool:
+    return exercise.kind is Kind.mobility
 
-    Checked over the whole plan and again among the strengthening alone, so a
-    back stretch never stands in for back strengthening.
+
+def _balanced(chosen: Sequence[Exercise]) -> bool:
+    """Each abdominal strengthening exercise is matched by back-extensor strengthening.
+
+    The sources' rule is about strengthening: a gentle mobility drill that happens
+    to work the abdominals (the pelvic tilt) needs no partner, and a back stretch
+    never stands in for back strengthening.
     """
     strength = [e for e in chosen if is_strength(e)]
-    return all(
-        sum(Target.abdominals in e.targets for e in group)
-        <= sum(Target.back_extensors in e.targets for e in group)
-        for group in (chosen, strength)
-    )
+    abdominal = sum(Target.abdominals in e.targets for e in strength)
+    return abdominal <= sum(Target.back_extensors in e.targets for e in strength)
+
+
+def is_upright(exercise: Exercise) -> bool:
+    """Done standing or sitting on a chair (or a bike): no getting down to the floor."""
+    if exercise.position is Position.standing:
+        return True
+    seats = {Equipment.chair, Equipment.exercise_bike}
+    return exercise.position is Position.seated and not seats.isdisjoint(exercise.equipment)
+
+
+# The order of positions within the floor part and within the upright part of a plan.
+POSITION_ORDER = (
+    Position.standing,
+    Position.seated,
+    Position.supine,
+    Position.side_lying,
+    Position.prone,
+    Position.quadruped,
+    Position.kneeling,
+)
+ROLE_ORDER = (Kind.mobility, Kind.strength, Kind.stretch, Kind.aerobic)
 
 
 def arrange(chosen: Iterable[Exercise]) -> list[Exercise]:
-    """Mobility first, strength alternating front and back, stretches to finish."""
-    chosen = list(chosen)
-    mobility = [e for e in chosen if e.kind is Kind.mobility]
-    stretches = [e for e in chosen if e.kind is Kind.stretch]
+    """Open with gentle mobility; keep the upright and the floor work each in one
+    part, so a person gets down to the floor (or up from it) once at most; within a
+    part, group by position, mobility before strengthening before stretches, with
+    strengthening alternating front and back."""
+    ordered = _alternated(list(chosen))
+    upright = [e for e in ordered if is_upright(e)]
+    floor = [e for e in ordered if not is_upright(e)]
+    first, second = (upright, floor) if any(is_mobility(e) for e in upright) else (floor, upright)
+    opener = next((e for e in first if is_mobility(e)), None)
+    return _grouped(first, opener) + _grouped(second, None)
+
+
+def _grouped(part: list[Exercise], opener: Exercise | None) -> list[Exercise]:
+    """The part grouped by position, the opener and its position first."""
+    lead = opener.position if opener is not None else None
+
+    def key(exercise: Exercise) -> tuple[bool, int, int]:
+        position = POSITION_ORDER.index(exercise.position)
+        return exercise.position is not lead, position, ROLE_ORDER.index(exercise.kind)
+
+    rest = sorted((e for e in part if e is not opener), key=key)
+    return rest if opener is None else [opener, *rest]
+
+
+def _alternated(chosen: list[Exercise]) -> list[Exercise]:
+    """The exercises with their strengthening alternating front and back (sorts later
+    keep this order where they can)."""
     front = [e for e in chosen if is_strength(e) and is_front(e)]
     back = [e for e in chosen if is_strength(e) and not is_front(e)]
     first, second = (back, front) if len(back) >= len(front) else (front, back)
@@ -292,7 +392,7 @@ def arrange(chosen: Iterable[Exercise]) -> list[Exercise]:
         strength.append(first[index])
         if index < len(second):
             strength.append(second[index])
-    return mobility + strength + stretches
+    return [e for e in chosen if not is_strength(e)] + strength
 
 
 # --- Choosing --------------------------------------------------------------------------------
@@ -303,8 +403,15 @@ def _weight(exercise: Exercise, request: PlanRequest) -> float:
     favoured = {
         PlanCondition.disc: Direction.extension,
         PlanCondition.stenosis: Direction.flexion,
+        PlanCondition.spondylolisthesis: Direction.flexion,
     }.get(request.condition, Direction.neutral)
-    weight = 3.0 if exercise.direction is favoured else 1.0
+    # Stenosis eases with gentle bending forward, not with loaded flexion on a ball.
+    favours = exercise.direction is favoured and (
+        favoured is not Direction.flexion or is_stretch(exercise)
+    )
+    weight = 3.0 if favours else 1.0
+    if Target.nerve in exercise.targets:  # a nerve slider is for sciatica, not for everyone
+        weight *= 3.0 if request.condition is PlanCondition.sciatica else 0.3
     if request.phase is Phase.recovery and exercise.level is Level.beginner:
         weight *= 1.5
     return weight
@@ -322,6 +429,7 @@ class _Draft:
     budget_s: int
     prep_s: int
     cost: dict[str, int]
+    ladders: dict[str, str]  # a strengthening exercise's id -> the bottom of its ladder
     chosen: list[Exercise] = field(default_factory=list)
 
     @property
@@ -331,10 +439,20 @@ class _Draft:
     def fits(self, exercise: Exercise) -> bool:
         if exercise in self.chosen or self.used_s + self.cost[exercise.id] > self.budget_s:
             return False
+        if _same_ladder(exercise, self.chosen, self.ladders):
+            return False
         return _balanced([*self.chosen, exercise]) or _repairs(exercise)
 
     def count(self, strength: bool) -> int:
         return sum(is_strength(e) == strength for e in self.chosen)
+
+
+def _same_ladder(exercise: Exercise, chosen: Iterable[Exercise], ladders: dict[str, str]) -> bool:
+    """Whether a strengthening exercise is an easier or harder step of one already chosen:
+    a session works at one step of each ladder. (Stretches may share one: lying face
+    down, then on the elbows, then pressing up is one session's sequence.)"""
+    ladder = ladders.get(exercise.id)
+    return ladder is not None and any(ladders.get(e.id) == ladder for e in chosen)
 
 
 def _repairs(exercise: Exercise) -> bool:
@@ -410,36 +528,37 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
     pool = [e for e in catalogue if why_not(e, request) is None and e not in forced]
     mixed = request.phase is not Phase.acute
     _require_roles(catalogue, request, forced + pool, mixed)
+    opens = any(is_mobility(e) for e in [*forced, *pool])
 
     settings = request.settings
     cost = {e.id: item_s(e.dose, settings) for e in [*forced, *pool]}
+    ladders = {e.id: catalogue.ladder(e)[0].id for e in [*forced, *pool] if is_strength(e)}
     budget_s = minutes * 60
     stretch_pool = [e for e in pool if not is_strength(e)]
     strength_pool = [e for e in pool if is_strength(e)]
     rng = random.Random(seed)
 
-    best: tuple[list[Exercise], dict[str, SessionDose]] | None = None
+    best: list[Exercise] | None = None
     best_used = -1
     # Small pools are searched harder; a huge one still gets a fair number of tries.
     attempts = max(MIN_ATTEMPTS, min(MAX_ATTEMPTS, SEARCH_BUDGET // max(1, len(pool))))
     for _ in range(attempts):
-        draft = _Draft(budget_s, settings.prep_s, cost, list(forced))
+        draft = _Draft(budget_s, settings.prep_s, cost, ladders, list(forced))
         if draft.used_s > budget_s:
             raise PlanProblem(
                 f"the exercises you included take {math.ceil(draft.used_s / 60)} minutes,"
                 f" more than --minutes {minutes}"
             )
         strength_order = _shuffled(strength_pool, request, rng)
-        _fill(draft, _shuffled(stretch_pool, request, rng), strength_order, mixed)
-        if not _valid(draft.chosen, mixed):
+        stretch_order = _shuffled(stretch_pool, request, rng)
+        _open(draft, stretch_order)
+        _fill(draft, stretch_order, strength_order, mixed)
+        if not _valid(draft.chosen, mixed, opens):
             continue
-        if best is not None and _most_s(draft.chosen, settings) <= best_used:
-            continue  # even fully grown it could not beat the best so far
         chosen = arrange(draft.chosen)
-        doses = _grow_doses(chosen, budget_s, settings)
-        used = total_s([TimedItem(i, d) for i, d in doses.items()], settings)
+        used = _used_s(chosen, settings)
         if used > best_used:
-            best, best_used = (chosen, doses), used
+            best, best_used = chosen, used
         if best_used >= FILL_TARGET * budget_s:
             break
     if best is None:
@@ -450,31 +569,45 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
             f" (the shortest exercise alone takes {format_duration(shortest)});"
             " try a larger --minutes"
         )
-    chosen, doses = best
+    chosen = best
     if best_used < FILL_TARGET * budget_s:
-        chosen, doses = _improve(chosen, forced, pool, budget_s, settings, mixed)
-    return _routine(chosen, doses, request, minutes, seed, today)
+        chosen = _improve(
+            chosen, forced, pool, ladders, budget_s, settings, mixed=mixed, opens=opens
+        )
+    return _routine(chosen, request, minutes, seed, today)
+
+
+def _used_s(chosen: Sequence[Exercise], settings: TimelineSettings) -> int:
+    """How long these exercises take, in this order, at the catalogue's base doses."""
+    return total_s([TimedItem(e.id, e.dose) for e in chosen], settings)
+
+
+def _open(draft: _Draft, stretch_order: Sequence[Exercise]) -> None:
+    """Start the draft with gentle mobility, unless an included exercise already is."""
+    if any(is_mobility(e) for e in draft.chosen):
+        return
+    opener = next((e for e in stretch_order if is_mobility(e) and draft.fits(e)), None)
+    if opener is not None:
+        draft.chosen.append(opener)
 
 
 def _improve(
     chosen: list[Exercise],
     forced: Sequence[Exercise],
     pool: Sequence[Exercise],
+    ladders: dict[str, str],
     budget_s: int,
     settings: TimelineSettings,
+    *,
     mixed: bool,
-) -> tuple[list[Exercise], dict[str, SessionDose]]:
+    opens: bool,
+) -> list[Exercise]:
     """Swap one exercise at a time for an unused one of the same kind while that fills more.
 
     Random orders can miss a fuller plan that differs by a single exercise; this
     finds it. Candidates are capped so a huge catalogue stays quick.
     """
-
-    def filled(plan: list[Exercise]) -> tuple[int, dict[str, SessionDose]]:
-        doses = _grow_doses(plan, budget_s, settings)
-        return total_s([TimedItem(i, d) for i, d in doses.items()], settings), doses
-
-    used, doses = filled(chosen)
+    used = _used_s(chosen, settings)
     candidates = [e for e in pool if e not in chosen][:SWAP_CANDIDATES]
     improved = True
     while improved and used < FILL_TARGET * budget_s:
@@ -483,28 +616,18 @@ def _improve(
             for into in candidates:
                 if into in chosen or is_strength(into) != is_strength(out):
                     continue
-                trial = arrange([into if e is out else e for e in chosen])
-                if not _valid(trial, mixed) or _most_s(trial, settings) <= used:
+                if _same_ladder(into, (e for e in chosen if e is not out), ladders):
                     continue
-                trial_used, trial_doses = filled(trial)
+                trial = arrange([into if e is out else e for e in chosen])
+                if not _valid(trial, mixed, opens):
+                    continue
+                trial_used = _used_s(trial, settings)
                 if used < trial_used <= budget_s:
-                    chosen, used, doses, improved = trial, trial_used, trial_doses, True
+                    chosen, used, improved = trial, trial_used, True
                     break
             if improved:
                 break
-    return chosen, doses
-
-
-def _most_s(chosen: Sequence[Exercise], settings: TimelineSettings) -> int:
-    """The longest these exercises could take with every dose at its build-up value."""
-    most = settings.prep_s
-    for exercise in chosen:
-        dose = exercise.dose
-        grown = dose.model_copy(
-            update={"reps": dose.reps_max or dose.reps, "hold_s": dose.hold_max_s or dose.hold_s}
-        )
-        most += item_s(grown, settings)
-    return most
+    return chosen
 
 
 def _explain_failure(
@@ -549,8 +672,10 @@ def _included(exercise: Exercise | None, request: PlanRequest) -> Exercise:
     return exercise
 
 
-def _valid(chosen: Sequence[Exercise], mixed: bool) -> bool:
-    if not chosen or not _balanced(chosen):
+def _valid(chosen: Sequence[Exercise], mixed: bool, opens: bool) -> bool:
+    """Balanced, with both kinds level when ``mixed``, and with gentle mobility to open
+    with when ``opens`` (whenever the options leave any)."""
+    if (opens and not any(is_mobility(e) for e in chosen)) or not _balanced(chosen):
         return False
     if not mixed:
         return not any(is_strength(e) for e in chosen)
@@ -588,52 +713,18 @@ def _blame(
     raise PlanProblem(f"the catalogue has no {label} for the {request.phase} phase")
 
 
-def _grow_doses(
-    chosen: Sequence[Exercise], budget_s: int, settings: TimelineSettings
-) -> dict[str, SessionDose]:
-    """Raise reps and holds toward the catalogue's build-up values while a plan is short.
-
-    Only ranges the catalogue gives (``reps_max``, ``hold_max_s``) are used, one
-    small step per exercise in turn, and only up to the fill target.
-    """
-    doses = {e.id: SessionDose(**e.dose.session_fields()) for e in chosen}
-    cost = {exercise_id: item_s(dose, settings) for exercise_id, dose in doses.items()}
-    used = settings.prep_s + sum(cost.values())
-    grew = True
-    while grew and used < FILL_TARGET * budget_s:
-        grew = False
-        for exercise in chosen:
-            dose, limits = doses[exercise.id], exercise.dose
-            if limits.hold_max_s is not None and dose.hold_s < limits.hold_max_s:
-                step = {"hold_s": min(limits.hold_max_s, dose.hold_s + HOLD_STEP_S)}
-            elif limits.reps_max is not None and dose.reps < limits.reps_max:
-                step = {"reps": dose.reps + 1}
-            else:
-                continue
-            grown = dose.model_copy(update=step)
-            grown_cost = item_s(grown, settings)
-            if used - cost[exercise.id] + grown_cost > budget_s:
-                continue
-            used += grown_cost - cost[exercise.id]
-            doses[exercise.id], cost[exercise.id], grew = grown, grown_cost, True
-            if used >= FILL_TARGET * budget_s:
-                break
-    return doses
-
-
 # --- Writing the routine ---------------------------------------------------------------------
 
 
 def _routine(
     chosen: list[Exercise],
-    doses: dict[str, SessionDose],
     request: PlanRequest,
     minutes: int,
     seed: int,
     today: date,
 ) -> Routine:
     items = [
-        Item(exercise=e.id, reason=_reason(e, chosen, request), **doses[e.id].model_dump())
+        Item(exercise=e.id, reason=_reason(e, chosen, request), **e.dose.session_fields())
         for e in chosen
     ]
     estimated = total_s([TimedItem(i.exercise, i) for i in items], request.settings)
@@ -664,7 +755,8 @@ def _reason(exercise: Exercise, chosen: Sequence[Exercise], request: PlanRequest
     if exercise.id in request.include:
         return "you asked for it"
     if exercise.kind is Kind.mobility:
-        return "gentle mobility to start"
+        first = exercise is chosen[0]
+        return "gentle mobility to start" if first else f"moves your {_targets(exercise)} gently"
     if is_strength(exercise):
         partner = _partner(exercise, chosen)
         if partner is not None:
@@ -687,8 +779,11 @@ def _partner(exercise: Exercise, chosen: Sequence[Exercise]) -> Exercise | None:
     return abdominal[index] if index < len(abdominal) else None
 
 
+TARGET_WORDS = {Target.nerve: "sciatic nerve"}
+
+
 def _targets(exercise: Exercise) -> str:
-    words = [t.value.replace("-", " ") for t in exercise.targets] or ["core"]
+    words = [TARGET_WORDS.get(t, t.value.replace("-", " ")) for t in exercise.targets] or ["core"]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

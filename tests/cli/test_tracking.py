@@ -25,6 +25,7 @@ from corecli.errors import visible
 from corecli.models import ItemRecord, SessionRecord
 from corecli.programme import LIGHT_ADVICE, week_start
 from corecli.safety import DOCTOR_ADVICE, EMERGENCY_ADVICE, RED_FLAGS, advice_for, all_clear
+from corecli.store.config import KEYS
 from corecli.store.history import History, HistoryProblem
 from corecli.store.home import history_path
 from corecli.views.history import FIELDS
@@ -769,6 +770,33 @@ def test_minutes_from_the_config_and_the_option_that_overrides_it(run: Run) -> N
     assert plan_minutes(run) == 10
 
 
+def test_floor_false_in_the_config_plans_off_the_floor_until_floor_overrides_it(
+    run: Run,
+) -> None:
+    off_floor = {e["id"] for e in json.loads(run("list", "--json").stdout) if e["off_floor"]}
+    assert run("config", "set", "floor", "no").stdout == "floor = false\n"
+    for seed in ("1", "2", "3"):
+        planned = planned_ids(run("plan", "--seed", seed, "--format", "json"))
+        assert set(planned) <= off_floor, set(planned) - off_floor
+    on_floor = set()
+    for seed in ("1", "2", "3"):
+        on_floor |= set(planned_ids(run("plan", "--floor", "--seed", seed, "--format", "json")))
+    assert on_floor - off_floor, "--floor brings floor work back"
+
+
+def test_no_floor_on_the_command_line_and_the_json_says_what_it_left_out(run: Run) -> None:
+    result = run("plan", "--no-floor", "--seed", "2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    left = {entry["exercise"]: entry for entry in data["left_out"]}
+    assert left["prone-lying"] == {
+        "exercise": "prone-lying",
+        "option": "--no-floor",
+        "reason": "it is done on the floor",
+    }
+    assert not left.keys() & {item["exercise"] for item in data["items"]}
+
+
 def test_equipment_none_plans_exercises_that_need_nothing(run: Run) -> None:
     assert run("config", "set", "equipment", "none").stdout == "equipment = none\n"
     bare = {e["id"] for e in json.loads(run("list", "--equipment", "none", "--json").stdout)}
@@ -814,7 +842,7 @@ def test_config_show_lists_every_key_and_where_it_comes_from(run: Run, isolated:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[-1] == f"File: {isolated / 'config.toml'}"
-    keys = ["prep", "transition", "sound", "voice", "equipment", "condition", "minutes", "level"]
+    keys = list(KEYS)  # their order is tests/store/test_config.py's to check
     assert [line.split()[0] for line in lines[:-1]] == keys
     sources = {line.split()[0]: line.split()[-1] for line in lines[:-1]}
     assert sources == {

@@ -32,6 +32,7 @@ DEFAULT_SETTINGS = [
     Setting("condition", "unset (general)", "default"),
     Setting("minutes", "unset (the phase's default)", "default"),
     Setting("level", "unset (any level)", "default"),
+    Setting("floor", "true", "default"),
 ]
 
 SET_CASES = [
@@ -63,11 +64,13 @@ SET_CASES = [
     ("minutes", "60", 60, 60),
     ("level", "beginner", Level.beginner, "beginner"),
     ("level", "advanced", Level.advanced, "advanced"),
+    ("floor", "no", False, False),
+    ("floor", "true", True, True),
 ]
 
 EQUIPMENT_ALLOWED = (
-    "none, or one or more of mat, exercise-ball, strap, bench, back-extension-station"
-    " (such as mat,strap)"
+    "none, or one or more of mat, exercise-ball, strap, bench, back-extension-station, chair,"
+    " wall, dowel, resistance-band, exercise-bike (such as mat,strap)"
 )
 BAD_VALUES = [
     # (key, text typed, the whole message)
@@ -81,18 +84,22 @@ BAD_VALUES = [
     ("transition", "121", "transition must be a whole number from 0 to 120, not '121'"),
     ("sound", "maybe", "sound must be true or false, not 'maybe'"),
     ("voice", "2", "voice must be true or false, not '2'"),
+    ("floor", "bed", "floor must be true or false, not 'bed'"),
     ("level", "expert", "level must be beginner, intermediate or advanced, not 'expert'"),
     (
         "condition",
         "flu",
-        "condition must be general, disc, stenosis, sciatica, spasm or arthritis, not 'flu'",
+        "condition must be general, disc, stenosis, sciatica, spasm, arthritis, osteoporosis"
+        " or spondylolisthesis, not 'flu'",
     ),
     ("equipment", "mat,yoga-block", f"equipment must be {EQUIPMENT_ALLOWED}, not 'yoga-block'"),
     ("equipment", "none,mat", f"equipment must be {EQUIPMENT_ALLOWED}, not 'none,mat'"),
     ("equipment", " , ", f"equipment must be {EQUIPMENT_ALLOWED}, not ','"),
 ]
 
-SETTINGS_LIST = "Settings: prep, transition, sound, voice, equipment, condition, minutes, level"
+SETTINGS_LIST = (
+    "Settings: prep, transition, sound, voice, equipment, condition, minutes, level, floor"
+)
 UNKNOWN_KEYS = [
     ("minuts", f"no setting 'minuts'; did you mean 'minutes'? {SETTINGS_LIST}"),
     ("prep_s", f"no setting 'prep_s'; did you mean 'prep'? {SETTINGS_LIST}"),
@@ -147,6 +154,7 @@ def test_keys_follow_the_documented_order() -> None:
         "condition",
         "minutes",
         "level",
+        "floor",
     )
 
 
@@ -202,6 +210,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         "condition": "stenosis",
         "sound": "false",
         "transition": "0",
+        "floor": "off",
     }
     for key, text in typed.items():  # out of order on purpose
         config = set_value(isolated, key, text)
@@ -216,6 +225,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         "condition": "stenosis",
         "minutes": 25,
         "level": "intermediate",
+        "floor": False,
     }
     assert load_config(isolated) == config
     assert describe_settings(load_config(isolated)) == [
@@ -227,6 +237,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         Setting("condition", "stenosis", "config.toml"),
         Setting("minutes", "25", "config.toml"),
         Setting("level", "intermediate", "config.toml"),
+        Setting("floor", "false", "config.toml"),
     ]
 
 

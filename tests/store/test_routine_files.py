@@ -362,10 +362,29 @@ def test_view_markdown_is_a_printable_sheet(run: Run, saved: tuple[Path, Routine
     for box, item in zip(boxes, routine.items, strict=True):
         exercise = BUNDLED.get(item.exercise)
         assert exercise is not None
-        assert box.startswith(f"- [ ] **{exercise.name}**: {item.describe()}")
-    assert sum(line.startswith("    1. ") for line in lines) == len(routine.items)
-    assert sum(line.startswith("    2. ") for line in lines) == len(routine.items)
+        dose = item.describe(timed=exercise.timed_word)
+        assert box.startswith(f"- [ ] **{exercise.name}**: {dose}")
+        assert all(often in box for often in exercise.dose.how_often())
+        # Under the box: every step, every cue, then the stop rule in bold.
+        block = lines[lines.index(box) + 1 :]
+        block = block[: block.index("")]
+        steps = [f"    {n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+        cues = [f"    - {cue}" for cue in exercise.cues]
+        assert block[: len(steps) + len(cues) + 1] == [
+            *steps,
+            *cues,
+            f"    **{exercise.stop_rule}**",
+        ]
     assert "## Advice" in lines
+
+
+def test_the_sheet_and_the_table_say_how_often(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "twice.toml"
+    result = run("plan", "--include", "piriformis-stretch", "--seed", "3", "-o", path)
+    assert result.exit_code == 0, result.output
+    assert "2 × 20 s hold, each side, twice a day" in result.stdout
+    sheet = run("view", path, "--format", "markdown").stdout
+    assert "**Piriformis stretch**: 2 × 20 s hold, each side, twice a day" in sheet
 
 
 def test_view_json_is_the_model(run: Run, saved: tuple[Path, Routine]) -> None:
@@ -413,3 +432,15 @@ def test_schema_prints_json_schema(run: Run, which: str, key: str) -> None:
     assert key in schema["properties"]
     assert "schema_version" in schema["required"]
     assert schema["type"] == "object"
+    # Named so that editors that check TOML against a schema (taplo, VS Code) can tell them
+    # apart, and in the dialect pydantic writes.
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"urn:corecli:schema:{which}:{2 if which == 'catalog' else 1}"
+
+
+def test_the_catalogue_schema_knows_format_2_and_accepts_format_1(run: Run) -> None:
+    schema = json.loads(run("schema", "catalog").stdout)
+    assert set(schema["properties"]["schema_version"]["enum"]) == {1, 2}
+    exercise = schema["$defs"]["Exercise"]["properties"]
+    for field in ("stop", "sources", "avoid_if_acute", "first_side", "side_part", "off_floor"):
+        assert field in exercise, field

@@ -88,6 +88,11 @@ class EquipmentChoice(StrEnum):
     strap = Equipment.strap.value
     bench = Equipment.bench.value
     back_extension_station = Equipment.back_extension_station.value
+    chair = Equipment.chair.value
+    wall = Equipment.wall.value
+    dowel = Equipment.dowel.value
+    resistance_band = Equipment.resistance_band.value
+    exercise_bike = Equipment.exercise_bike.value
 
 
 def equipment_set(choices: list[EquipmentChoice] | None) -> frozenset[Equipment] | None:
@@ -138,6 +143,14 @@ ConditionOption = Annotated[
     choice("CONDITION", PlanCondition, "Your diagnosis, if you have one (default: general)"),
 ]
 LevelOption = Annotated[Level | None, choice("LEVEL", Level, "This level or easier")]
+FloorOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--floor/--no-floor",
+        show_default=False,
+        help="--no-floor plans only what you can do in a chair, standing or on a bed.",
+    ),
+]
 IncludeOption = Annotated[
     list[str] | None,
     typer.Option(metavar="ID", help="Exercise to include (repeatable).", show_default=False),

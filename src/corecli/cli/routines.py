@@ -6,6 +6,7 @@ need pydantic and Rich, which ``corecli --help`` does not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -19,6 +20,7 @@ from corecli.cli.options import (
     EquipmentChoice,
     EquipmentOption,
     ExcludeOption,
+    FloorOption,
     FormatOption,
     IncludeOption,
     LevelOption,
@@ -38,7 +40,7 @@ from corecli.vocab import Ending, Level, Phase, PlanCondition
 if TYPE_CHECKING:
     from corecli.catalogue import Catalogue
     from corecli.models import Config, Routine
-    from corecli.planner import PlanOptions
+    from corecli.planner import LeftOut, PlanOptions
     from corecli.store.history import SessionLog
     from corecli.timeline import Segment
 
@@ -57,6 +59,7 @@ def plan(
     equipment: EquipmentOption = None,
     condition: ConditionOption = None,
     level: LevelOption = None,
+    floor: FloorOption = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     seed: SeedOption = None,
@@ -77,6 +80,8 @@ def plan(
 
     Follows the sources' rules: stretching only while pain is acute; later, as much
     stretching as strengthening, each abdominal exercise balanced by one for the back.
+    Opens with gentle mobility and keeps floor and standing work together. With
+    --format json it also lists what your options and condition left out, and why.
 
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
@@ -84,15 +89,15 @@ def plan(
     from corecli.store.routine_files import save_routine
 
     context = current(ctx)
-    options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
+    options = plan_options(phase, minutes, equipment, condition, level, floor, include, exclude)
     catalogue = folder.catalogue(context, catalog)
     progress = folder.progress(context)
-    options = options._replace(name=name)
+    options = options._replace(seed=seed, name=name)
     planned = plan_next(catalogue, options, folder.settings(context), progress, context.today)
     if output is not None:
         save_routine(planned.routine, output, force=force)
     tell(planned.notes)
-    print_routine(context, planned.routine, catalogue, output_format)
+    print_routine(context, planned.routine, catalogue, output_format, planned.left_out)
     if output is not None:
         tell([f"Saved to {output}. Look at it again with: corecli view {output}"])
 
@@ -143,6 +148,7 @@ def run(
     equipment: EquipmentOption = None,
     condition: ConditionOption = None,
     level: LevelOption = None,
+    floor: FloorOption = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     seed: SeedOption = None,
@@ -210,7 +216,8 @@ def run(
     Example: corecli run today.toml
     """
     context = current(ctx)
-    options = plan_options(phase, minutes, equipment, condition, level, include, exclude, seed)
+    options = plan_options(phase, minutes, equipment, condition, level, floor, include, exclude)
+    options = options._replace(seed=seed)
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
     config, catalogue = folder.settings(context), folder.catalogue(context, catalog)
     with folder.session_log(context, create=not dry_run) as log:
@@ -218,10 +225,7 @@ def run(
             context, catalogue, config, log, routine_file, exercise, options, prep, transition
         )
         if dry_run:
-            from corecli.views.routine import timeline_lines
-
-            typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
-            return
+            return print_timeline(timeline, routine, catalogue)
         from corecli.cli.terminal import play_workout  # the player: only for a session
         from corecli.script import Script
         from corecli.workout import Workout
@@ -293,7 +297,14 @@ def routine_to_run(
         else:
             routine = single_exercise_routine(catalogue.find(exercise or ""), context.today)
         tell(flag_notes((item.exercise for item in routine.items), log.flags()))
-    return routine, build_timeline(routine_items(routine), timing)
+    return routine, build_timeline(routine_items(routine, catalogue), timing)
+
+
+def print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalogue) -> None:
+    """``run --dry-run``: every segment with its start time, then the total."""
+    from corecli.views.routine import timeline_lines
+
+    typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
 
 
 def given_or(value: T | None, setting: T) -> T:
@@ -307,11 +318,11 @@ def plan_options(
     equipment: list[EquipmentChoice] | None,
     condition: PlanCondition | None,
     level: Level | None,
+    floor: bool | None,
     include: list[str] | None,
     exclude: list[str] | None,
-    seed: int | None,
 ) -> PlanOptions:
-    """The planning options as given on the command line."""
+    """The options that choose a plan's exercises, as given on the command line."""
     from corecli.planner import PlanOptions
 
     return PlanOptions(
@@ -322,15 +333,19 @@ def plan_options(
         level=level,
         include=tuple(include or ()),
         exclude=tuple(exclude or ()),
-        seed=seed,
+        floor=floor,
     )
 
 
 def print_routine(
-    context: Context, routine: Routine, catalogue: Catalogue, output_format: RoutineFormat
+    context: Context,
+    routine: Routine,
+    catalogue: Catalogue,
+    output_format: RoutineFormat,
+    left_out: Sequence[LeftOut] | None = None,
 ) -> None:
     """A routine as a table, a Markdown sheet, JSON or TOML, with its time estimated afresh
-    (hand edits change it). Only the table needs Rich."""
+    (hand edits change it). JSON adds what the options left out. Only the table needs Rich."""
     from corecli.store.routine_files import routine_toml
     from corecli.timeline import routine_items, total_s
     from corecli.views.sheet import routine_markdown
@@ -338,7 +353,10 @@ def print_routine(
     estimated = total_s(routine_items(routine))
     routine = routine.model_copy(update={"estimated_s": estimated})
     if output_format is RoutineFormat.json:
-        print_json(routine.model_dump(mode="json"))
+        data = routine.model_dump(mode="json")
+        if left_out is not None:  # a plan made now: say what its options kept out
+            data["left_out"] = [entry._asdict() for entry in left_out]
+        print_json(data)
     elif output_format is RoutineFormat.toml:
         typer.echo(routine_toml(routine), nl=False)
     elif output_format is RoutineFormat.markdown:

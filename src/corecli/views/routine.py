@@ -11,7 +11,7 @@ from rich.text import Text
 from corecli.catalogue import Catalogue
 from corecli.errors import visible
 from corecli.models import Routine
-from corecli.script import counts
+from corecli.script import Script, counts
 from corecli.text import format_duration, plural
 from corecli.timeline import Segment, item_s
 from corecli.views.parts import literal, numbered
@@ -36,9 +36,11 @@ def routine_view(routine: Routine, catalogue: Catalogue, estimated_s: int) -> Re
         if item.reason:
             cell.append("\n")
             cell.append_text(literal(item.reason, "dim"))
-        timed = exercise.timed_word if exercise else "hold"
         table.add_row(
-            str(number), cell, literal(item.describe(timed=timed)), format_duration(item_s(item))
+            str(number),
+            cell,
+            literal(exercise.describe_item(item) if exercise else item.describe()),
+            format_duration(item_s(item)),
         )
     advice = numbered(["•"] * len(routine.advice), routine.advice)
     return Group(title, meta, Text(), table, Text(), advice)
@@ -49,10 +51,11 @@ def timeline_lines(
 ) -> list[str]:
     """Every segment with its start time and length, then the total: a dry run."""
     lines = [f"{visible(routine.name)}: {plural(len(routine.items), 'exercise')}"]
+    script = Script.for_routine(routine, catalogue)
     for segment in timeline:
         exercise = catalogue.get(segment.exercise) if segment.exercise else None
         name = visible(exercise.name) if exercise else ""
-        detail = counts(segment)
+        detail = counts(segment, script)
         line = f"{segment.start_s // 60:3d}:{segment.start_s % 60:02d}  {segment.kind.value:<10}"
         line += f" {segment.duration_s:>4} s  {name}" + (f" · {detail}" if detail else "")
         lines.append(line.rstrip())

@@ -1,13 +1,12 @@
-"""A routine as a printable Markdown sheet: a checkbox per exercise, dose, short steps."""
+"""A routine as a printable Markdown sheet: a checkbox per exercise, its dose, every step
+and cue, and its stop rule."""
 
 from __future__ import annotations
 
 from corecli.catalogue import Catalogue
-from corecli.models import Routine
+from corecli.models import Exercise, Routine
 from corecli.text import format_duration
 from corecli.timeline import item_s
-
-STEPS_SHOWN = 3
 
 
 def routine_markdown(routine: Routine, catalogue: Catalogue, estimated_s: int) -> str:
@@ -21,14 +20,10 @@ def routine_markdown(routine: Routine, catalogue: Catalogue, estimated_s: int) -
     for item in routine.items:
         exercise = catalogue.get(item.exercise)
         name = exercise.name if exercise else item.exercise
-        timed = exercise.timed_word if exercise else "hold"
-        lines.append(
-            f"- [ ] **{_plain(name)}**: {item.describe(timed=timed)}"
-            f" ({format_duration(item_s(item))})"
-        )
+        dose = exercise.describe_item(item) if exercise else item.describe()
+        lines.append(f"- [ ] **{_plain(name)}**: {_plain(dose)} ({format_duration(item_s(item))})")
         if exercise:
-            for number, step in enumerate(exercise.steps[:STEPS_SHOWN], 1):
-                lines.append(f"    {number}. {_plain(step)}")
+            lines += _how_to(exercise)
         if item.reason:
             lines.append(f"    *Why: {_plain(item.reason)}*")
         lines.append("")
@@ -36,6 +31,14 @@ def routine_markdown(routine: Routine, catalogue: Catalogue, estimated_s: int) -
     lines += [f"- {_plain(line)}" for line in routine.advice]
     lines += ["", "*corecli gives exercise guidance, not a diagnosis.*", ""]
     return "\n".join(lines)
+
+
+def _how_to(exercise: Exercise) -> list[str]:
+    """Every step, every cue and the stop rule, indented under the exercise's line."""
+    lines = [f"    {number}. {_plain(step)}" for number, step in enumerate(exercise.steps, 1)]
+    lines += [f"    - {_plain(cue)}" for cue in exercise.cues]
+    lines.append(f"    **{_plain(exercise.stop_rule)}**")
+    return lines
 
 
 def _plain(text: str) -> str:

@@ -148,7 +148,8 @@ FloorOption = Annotated[
     typer.Option(
         "--floor/--no-floor",
         show_default=False,
-        help="--no-floor plans only what you can do in a chair, standing or on a bed.",
+        help="With --no-floor, only what you can do in a chair, standing or on a bed"
+        " (default: floor work too).",
     ),
 ]
 IncludeOption = Annotated[

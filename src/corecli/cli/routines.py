@@ -208,7 +208,7 @@ def run(
 ) -> None:
     """Follow a routine with a timer: holds, reps, sides and rests.
 
-    Keys: space pause · n next · b back · s skip · x this hurts · q quit · ? help.
+    Keys: space pause · n next · b back · s skip · x this hurts · i steps · q quit · ? help.
 
     Without a routine or --phase, the phase comes from your history. Asks for pain
     (0-10) before and after, and a weekly safety screen; the session is saved as it goes.

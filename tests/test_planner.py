@@ -28,6 +28,7 @@ from corecli.planner import (
     PlanOptions,
     PlanRequest,
     default_minutes,
+    left_out,
     plan_next,
     plan_routine,
     seed_for,
@@ -607,7 +608,7 @@ def test_what_the_options_left_out_is_listed_with_the_reason() -> None:
         exclude=("pelvic-tilt",),
         seed=1,
     )
-    left = {entry.exercise: entry for entry in next_plan(options).left_out}
+    left = {entry.exercise: entry for entry in left_out(BUNDLED, next_plan(options).request)}
     assert left["strap-hamstring-stretch"] == LeftOut(
         "strap-hamstring-stretch", "--condition", "it is best avoided with sciatica"
     )

@@ -107,12 +107,12 @@ class LeftOut(NamedTuple):
 
 
 class NextPlan(NamedTuple):
-    """A routine for the next session, the lines that say why it is this one, and what the
-    options and the condition left out."""
+    """A routine for the next session, the lines that say why it is this one, and the
+    request it was planned from (``left_out`` lists what that request kept out)."""
 
     routine: Routine
     notes: list[str]
-    left_out: list[LeftOut]
+    request: PlanRequest
 
 
 # The settings config.toml can give a plan, by their PlanOptions and Config names.
@@ -153,7 +153,7 @@ def plan_next(
         raise PlanProblem(
             f"{problem} ({' and '.join(from_config)} from config.toml: see corecli config show)"
         ) from None
-    return NextPlan(routine, guidance.lines, left_out(catalogue, request))
+    return NextPlan(routine, guidance.lines, request)
 
 
 def plan_request(
@@ -265,9 +265,10 @@ def _flag_check(exercise: Exercise, request: PlanRequest) -> str | None:
     return None
 
 
-CHECKS = (
-    Check("the catalogue", _kind_check),
-    Check("--phase", _phase_check),
+# What makes an exercise one for the phase at all, then what the person's options,
+# condition and flags keep out of it.
+SUITED = (Check("the catalogue", _kind_check), Check("--phase", _phase_check))
+KEPT_OUT = (
     Check("--no-floor", _floor_check),
     Check("--equipment", _equipment_check),
     Check("--level", _level_check),
@@ -275,6 +276,7 @@ CHECKS = (
     Check("--exclude", _exclude_check),
     Check("your 'this hurts' flags", _flag_check),
 )
+CHECKS = SUITED + KEPT_OUT
 
 
 def why_not(exercise: Exercise, request: PlanRequest) -> str | None:
@@ -289,12 +291,11 @@ def why_not(exercise: Exercise, request: PlanRequest) -> str | None:
 def left_out(catalogue: Catalogue, request: PlanRequest) -> list[LeftOut]:
     """The exercises meant for the request's phase that an option, the condition or a
     flag keeps out of its plans, each with the option and the reason."""
-    suited = CHECKS[:2]
     kept_out: list[LeftOut] = []
     for exercise in catalogue:
-        if any(check.test(exercise, request) is not None for check in suited):
+        if any(check.test(exercise, request) is not None for check in SUITED):
             continue
-        for check in CHECKS[2:]:
+        for check in KEPT_OUT:
             reason = check.test(exercise, request)
             if reason is not None:
                 kept_out.append(LeftOut(exercise.id, check.option, reason))
@@ -555,10 +556,8 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
         _fill(draft, stretch_order, strength_order, mixed)
         if not _valid(draft.chosen, mixed, opens):
             continue
-        chosen = arrange(draft.chosen)
-        used = _used_s(chosen, settings)
-        if used > best_used:
-            best, best_used = chosen, used
+        if draft.used_s > best_used:  # the same for any order: arrange only the one kept
+            best, best_used = draft.chosen, draft.used_s
         if best_used >= FILL_TARGET * budget_s:
             break
     if best is None:
@@ -572,14 +571,13 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
     chosen = best
     if best_used < FILL_TARGET * budget_s:
         chosen = _improve(
-            chosen, forced, pool, ladders, budget_s, settings, mixed=mixed, opens=opens
+            _Draft(budget_s, settings.prep_s, cost, ladders, chosen),
+            forced,
+            pool,
+            mixed=mixed,
+            opens=opens,
         )
-    return _routine(chosen, request, minutes, seed, today)
-
-
-def _used_s(chosen: Sequence[Exercise], settings: TimelineSettings) -> int:
-    """How long these exercises take, in this order, at the catalogue's base doses."""
-    return total_s([TimedItem(e.id, e.dose) for e in chosen], settings)
+    return _routine(arrange(chosen), request, minutes, seed, today)
 
 
 def _open(draft: _Draft, stretch_order: Sequence[Exercise]) -> None:
@@ -592,12 +590,9 @@ def _open(draft: _Draft, stretch_order: Sequence[Exercise]) -> None:
 
 
 def _improve(
-    chosen: list[Exercise],
+    best: _Draft,
     forced: Sequence[Exercise],
     pool: Sequence[Exercise],
-    ladders: dict[str, str],
-    budget_s: int,
-    settings: TimelineSettings,
     *,
     mixed: bool,
     opens: bool,
@@ -607,24 +602,25 @@ def _improve(
     Random orders can miss a fuller plan that differs by a single exercise; this
     finds it. Candidates are capped so a huge catalogue stays quick.
     """
-    used = _used_s(chosen, settings)
+    chosen, cost, used = best.chosen, best.cost, best.used_s
     candidates = [e for e in pool if e not in chosen][:SWAP_CANDIDATES]
     improved = True
-    while improved and used < FILL_TARGET * budget_s:
+    while improved and used < FILL_TARGET * best.budget_s:
         improved = False
         for out in [e for e in chosen if e not in forced]:
             for into in candidates:
                 if into in chosen or is_strength(into) != is_strength(out):
                     continue
-                if _same_ladder(into, (e for e in chosen if e is not out), ladders):
+                trial_used = used - cost[out.id] + cost[into.id]
+                if not used < trial_used <= best.budget_s:
                     continue
-                trial = arrange([into if e is out else e for e in chosen])
-                if not _valid(trial, mixed, opens):
+                others = [e for e in chosen if e is not out]
+                if _same_ladder(into, others, best.ladders) or not _valid(
+                    [*others, into], mixed, opens
+                ):
                     continue
-                trial_used = _used_s(trial, settings)
-                if used < trial_used <= budget_s:
-                    chosen, used, improved = trial, trial_used, True
-                    break
+                chosen, used, improved = [*others, into], trial_used, True
+                break
             if improved:
                 break
     return chosen

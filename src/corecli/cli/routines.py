@@ -85,19 +85,22 @@ def plan(
 
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
-    from corecli.planner import plan_next
+    from corecli.planner import left_out, plan_next
     from corecli.store.routine_files import save_routine
 
     context = current(ctx)
-    options = plan_options(phase, minutes, equipment, condition, level, floor, include, exclude)
+    options = plan_options(
+        phase, minutes, equipment, condition, level, floor, include, exclude, seed
+    )._replace(name=name)
     catalogue = folder.catalogue(context, catalog)
     progress = folder.progress(context)
-    options = options._replace(seed=seed, name=name)
     planned = plan_next(catalogue, options, folder.settings(context), progress, context.today)
     if output is not None:
         save_routine(planned.routine, output, force=force)
     tell(planned.notes)
-    print_routine(context, planned.routine, catalogue, output_format, planned.left_out)
+    as_json = output_format is RoutineFormat.json
+    kept_out = left_out(catalogue, planned.request) if as_json else None  # only JSON lists it
+    print_routine(context, planned.routine, catalogue, output_format, kept_out)
     if output is not None:
         tell([f"Saved to {output}. Look at it again with: corecli view {output}"])
 
@@ -216,8 +219,9 @@ def run(
     Example: corecli run today.toml
     """
     context = current(ctx)
-    options = plan_options(phase, minutes, equipment, condition, level, floor, include, exclude)
-    options = options._replace(seed=seed)
+    options = plan_options(
+        phase, minutes, equipment, condition, level, floor, include, exclude, seed
+    )
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
     config, catalogue = folder.settings(context), folder.catalogue(context, catalog)
     with folder.session_log(context, create=not dry_run) as log:
@@ -321,6 +325,7 @@ def plan_options(
     floor: bool | None,
     include: list[str] | None,
     exclude: list[str] | None,
+    seed: int | None,
 ) -> PlanOptions:
     """The options that choose a plan's exercises, as given on the command line."""
     from corecli.planner import PlanOptions
@@ -333,6 +338,7 @@ def plan_options(
         level=level,
         include=tuple(include or ()),
         exclude=tuple(exclude or ()),
+        seed=seed,
         floor=floor,
     )
 

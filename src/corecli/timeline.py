@@ -71,12 +71,12 @@ class Segment(NamedTuple):
         return self.start_s + self.duration_s
 
 
-def routine_items(routine: Routine, catalogue: Catalogue | None = None) -> list[TimedItem]:
-    """The routine's items as the timeline sees them (hand edits included); with the
-    catalogue, each per-side item starts on the side its steps describe."""
+def routine_items(routine: Routine, catalogue: Catalogue) -> list[TimedItem]:
+    """The routine's items as the timeline sees them (hand edits included), each per-side
+    item starting on the side its steps describe."""
     items = []
     for item in routine.items:
-        exercise = catalogue.get(item.exercise) if catalogue is not None else None
+        exercise = catalogue.get(item.exercise)
         first = exercise.start_side if exercise is not None else Side.left
         items.append(TimedItem(item.exercise, item, first))
     return items

@@ -687,3 +687,12 @@ def test_control_characters_in_an_error_stay_on_one_visible_line(
     if "\\u001b" in (content or ""):
         # shown as visible text, as `list` and `show` do; the test runner strips raw ESC
         assert r"\x1b[31mevil" in lines[0]
+
+
+def test_show_has_words_for_every_dose_field_a_convention_can_name() -> None:
+    from typing import get_args
+
+    from corecli.models import DoseField
+    from corecli.views.catalogue import DOSE_WORDS
+
+    assert set(DOSE_WORDS) == set(get_args(DoseField))

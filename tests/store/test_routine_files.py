@@ -76,7 +76,7 @@ def test_plan_save_load_round_trip(
     loaded = load_routine(path, BUNDLED)
     assert loaded == routine
     assert path.read_text(encoding="utf-8") == routine_toml(routine)
-    assert total_s(routine_items(loaded)) == routine.estimated_s
+    assert total_s(routine_items(loaded, BUNDLED)) == routine.estimated_s
 
 
 def test_file_has_the_header_and_the_field_order_of_the_issue(tmp_path: Path) -> None:

@@ -356,7 +356,7 @@ def print_routine(
     from corecli.timeline import routine_items, total_s
     from corecli.views.sheet import routine_markdown
 
-    estimated = total_s(routine_items(routine))
+    estimated = total_s(routine_items(routine, catalogue))
     routine = routine.model_copy(update={"estimated_s": estimated})
     if output_format is RoutineFormat.json:
         data = routine.model_dump(mode="json")

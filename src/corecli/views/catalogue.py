@@ -13,7 +13,7 @@ from rich.text import Text
 
 from corecli.catalogue import Catalogue
 from corecli.models import Exercise
-from corecli.views.parts import literal, numbered
+from corecli.views.parts import literal, numbered, numbered_steps
 from corecli.vocab import Phase, Position
 
 
@@ -154,9 +154,7 @@ def exercise_card(exercise: Exercise, catalogue: Catalogue) -> RenderableType:
         parts.append(Text("also called ", style="dim") + literal(", ".join(exercise.aliases)))
     parts += [Text(), literal(exercise.summary), Text(), _facts(exercise)]
     parts += [Text(), Text("Steps", style="bold")]
-    parts.append(
-        numbered([f"{number}." for number in range(1, len(exercise.steps) + 1)], exercise.steps)
-    )
+    parts.append(numbered_steps(exercise.steps))
     if exercise.cues:
         parts += [Text(), Text("Watch for", style="bold")]
         parts.append(numbered(["•"] * len(exercise.cues), exercise.cues))

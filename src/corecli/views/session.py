@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -17,7 +18,7 @@ from corecli.script import CUE_EVERY_S, Script, counts, describe, stop_rule
 from corecli.session import Session
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
-from corecli.views.parts import literal
+from corecli.views.parts import MARKER_COLUMNS, literal, numbered_steps
 
 # A 3×5 block font for the countdown; each "#" becomes two full blocks.
 _FONT = {
@@ -107,23 +108,21 @@ def session_frame(
         inner = min(width, MAX_WIDTH) - 4  # the panel's borders and padding
         body.append(Text(heading.upper(), style=f"bold {style}"))
         steps = info.steps if info is not None else ()
-        shown: list[str] = []  # the text below the heading, to measure
-        if steps and segment.kind is SegmentKind.transition:
-            body.append(_steps(steps))
-            shown += [f"{len(steps)}. {step}" for step in steps]
-        else:
+        rows = 0  # below the heading, to see whether the big countdown still fits
+        transition = segment.kind is SegmentKind.transition
+        if not (steps and transition):  # getting into position, the steps say it all
             body.append(literal(instruction))
-            shown.append(instruction)
-            if steps and steps_shown and work:
-                body.append(_steps(steps))
-                shown += [f"{len(steps)}. {step}" for step in steps]
+            rows += _rows([instruction], inner)
+        if steps and (transition or (steps_shown and work)):
+            body.append(numbered_steps(steps, "dim"))
+            rows += _rows(steps, inner - MARKER_COLUMNS)
         rule = stop_rule(segment, script)
         if rule is not None:
             body.append(literal(rule, "bold red"))
-            shown.append(rule)
+            rows += _rows([rule], inner)
         countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
         digit_style = "bold red" if last_seconds else f"bold {style}"
-        if _rows(shown, inner) <= TEXT_ROWS:
+        if rows <= TEXT_ROWS:
             body.append(Text())
             body += [
                 Text(line, style=digit_style, justify="center") for line in big_text(countdown)
@@ -151,18 +150,9 @@ def session_frame(
     return Panel(Group(*body), title=title, border_style=style, width=min(width, MAX_WIDTH))
 
 
-def _rows(lines: list[str], width: int) -> int:
+def _rows(lines: Sequence[str], width: int) -> int:
     """How many screen rows these lines take when wrapped at ``width``."""
     return sum(len(textwrap.wrap(line, width)) or 1 for line in lines)
-
-
-def _steps(steps: tuple[str, ...]) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", style="dim")
-    grid.add_column(style="dim")
-    for number, step in enumerate(steps, 1):
-        grid.add_row(f"{number}.", literal(step))
-    return grid
 
 
 def _next_text(session: Session, script: Script) -> str:

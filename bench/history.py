@@ -26,12 +26,12 @@ checkpoints only, not at each of the ~26,000 commits (with the default FULL,
 Day by day, ending today: 1-3 sessions a day (rest days now and then, none in the
 last 14 days), so 10,000 sessions go back about 15 years; routines named as the
 planner names them (``Core routine, 20 min``) or as a person might; the phase
-chosen by ``corecli.progress.choose_phase`` from the sessions before, so it moves
-acute -> recovery -> maintenance and steps back after a red session; 5-9 exercises
+the programme's (``corecli.progress``, as ``corecli run`` moves it: each session
+counts and is settled, so the log of decisions grows with the history); 5-9 exercises
 of the bundled catalogue that suit the phase, mostly done, some skipped, now and
 then "this hurts" (flagging the exercise until it is unflagged 1-4 weeks later) and
 sessions quit or interrupted part-way; pain before and after following a slowly
-easing baseline with flare-ups, the light from ``traffic_light``; next-morning
+easing baseline with flare-ups, the light from ``corecli.pain``; next-morning
 check-ins after a quarter of the days; a walk on most days; a safety screen weekly.
 
 Before timing, it checks once that ``corecli history --json --limit 5`` lists 5
@@ -57,7 +57,6 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -68,7 +67,7 @@ from typing import Any
 import _common
 from corecli.models import ItemRecord, SessionRecord
 from corecli.planner import default_name
-from corecli.programme import PastSession, choose_phase, traffic_light
+from corecli.progress import check_in, settle, standing
 from corecli.safety import RED_FLAGS
 from corecli.store.history import History
 from corecli.store.home import HISTORY_NAME
@@ -110,7 +109,6 @@ FLARE_HALF_LIFE = 4.0
 WALK = 0.8  # chance of a walk on a day
 SCREEN_EVERY = timedelta(days=7)
 SCREEN_YES = 0.02  # chance a screen has a "yes" (then it is asked again the next day)
-PHASE_WINDOW = 40  # sessions choose_phase looks back over (enough for its rules)
 
 
 @dataclass(frozen=True)
@@ -180,7 +178,6 @@ class Person:
     exercises: dict[Phase, tuple[str, ...]]
     first: date
     flare: float = 0.0
-    past: deque[PastSession] = field(default_factory=lambda: deque(maxlen=PHASE_WINDOW))
     flagged: dict[str, date] = field(default_factory=dict)  # exercise -> day it is unflagged
     last_screen: datetime | None = None
     screen_clear: bool = True
@@ -255,7 +252,8 @@ def _walk(history: History, person: Person, day: date, now: datetime) -> None:
 def _session(history: History, person: Person, started: datetime, pain: float) -> int:
     """Record one session from start to end; returns its number of exercises."""
     rng = person.rng
-    phase = choose_phase(list(person.past)).phase
+    where = standing(history, started.date())
+    phase = where[0].phase if where else Phase.acute
     minutes = rng.choice(MINUTES[phase])
     name = rng.choice(OWN_NAMES) if rng.random() < OWN_NAME else default_name(phase, minutes)
     pool = [e for e in person.exercises[phase] if e not in person.flagged]
@@ -274,9 +272,9 @@ def _session(history: History, person: Person, started: datetime, pain: float) -
             for e, s in zip(chosen, planned, strict=True)
         ],
         pain_before=pain_before,
+        counts=True,
     )
     if ending is None:  # the process died: only the start is recorded
-        person.past.append(PastSession(started.date(), phase, None, completed=False))
         return len(chosen)
     stop_at = len(chosen) if ending is Ending.finished else rng.randrange(len(chosen))
     items = [
@@ -310,9 +308,8 @@ def _session(history: History, person: Person, started: datetime, pain: float) -
         pain_after = min(
             max((pain_before if pain_before is not None else person.score(pain)) + rise, 0), 10
         )
-    light = traffic_light(pain_before, pain_after)
-    history.end_session(session_id, record, pain_after=pain_after, light=light)
-    person.past.append(PastSession(started.date(), phase, light, record.completed))
+    history.end_session(session_id, record, pain_after=pain_after)
+    settle(history, session_id, started.date())
     return len(chosen)
 
 
@@ -343,10 +340,7 @@ def _check_in(history: History, person: Person, pain: float) -> None:
     latest = history.sessions(limit=1)[0]
     before = latest.pain_before if latest.pain_before is not None else person.score(pain)
     next_morning = min(max(before + _weighted(person.rng, NEXT_MORNING), 0), 10)
-    light = traffic_light(latest.pain_before, latest.pain_after, next_morning)
-    history.check_in(latest.id, next_morning, light)
-    last = person.past[-1]
-    person.past[-1] = PastSession(last.day, last.phase, light, last.completed)
+    check_in(history, latest, next_morning, latest.day + timedelta(days=1))
 
 
 def _screen_if_due(history: History, person: Person, at: datetime, totals: dict[str, int]) -> None:

@@ -7,9 +7,10 @@ to judge the planner.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from itertools import combinations
 from typing import Any
 
@@ -21,22 +22,35 @@ from hypothesis import strategies as st
 
 from corecli.catalogue import Catalogue, load_catalogue
 from corecli.errors import PlanProblem
-from corecli.models import Config, Exercise, Routine, SessionDose
+from corecli.models import Config, Exercise, Item, Routine, SessionDose
 from corecli.planner import (
     LeftOut,
     NextPlan,
     PlanOptions,
     PlanRequest,
     default_minutes,
+    is_strength,
     left_out,
     plan_next,
     plan_routine,
     seed_for,
 )
-from corecli.programme import Flag, PastSession, Progress
+from corecli.programme import DOSE_STEPS, Flag, Progress, Setup, Standing
 from corecli.store.routine_files import routine_toml
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
-from corecli.vocab import Direction, Equipment, Kind, Level, Light, Phase, PlanCondition, Target
+from corecli.vocab import (
+    Condition,
+    Direction,
+    Equipment,
+    Group,
+    Kind,
+    Level,
+    PainSpan,
+    Phase,
+    PlanCondition,
+    Position,
+    Target,
+)
 from tests.conftest import FakeClock, Run
 
 BUNDLED = load_catalogue()
@@ -55,6 +69,8 @@ OPTIONS = (
     "--minutes",
     "minutes",
     "--no-floor",
+    "your answers to corecli start",
+    "a rest day for strengthening",
 )
 
 
@@ -67,9 +83,11 @@ def is_crunch_or_sit_up(exercise: Exercise) -> bool:
 
 
 def eligible(exercise: Exercise, request: PlanRequest) -> bool:
-    """Whether rules 1, 3, 4 and 5 and the floor option let this exercise into a plan."""
-    phase, condition = request.phase, request.condition
-    allowed_kinds = STRETCHING if phase is Phase.acute else STRETCHING | {Kind.strength}
+    """Whether rules 1, 3, 4 and 5, the floor option, the groups from corecli start and a
+    rest day for strengthening let this exercise into a plan."""
+    phase, condition, groups = request.phase, request.condition, request.groups
+    strengthens = phase is not Phase.acute and request.strength
+    allowed_kinds = STRETCHING | {Kind.strength} if strengthens else STRETCHING
     recovery_abdominal = (
         phase is Phase.recovery
         and exercise.kind is Kind.strength
@@ -100,7 +118,21 @@ def eligible(exercise: Exercise, request: PlanRequest) -> bool:
         and not (arching_hurts and exercise.direction is Direction.extension)
         and not (recovery_abdominal and not (still and exercise.direction is Direction.neutral))
         and not is_crunch_or_sit_up(exercise)
+        and not (Group.pregnancy in groups and exercise.position is Position.prone)
+        and not (Group.osteoporosis in groups and Condition.osteoporosis in exercise.avoid_if)
+        and not (
+            Group.spondylolisthesis in groups
+            and (
+                Condition.spondylolisthesis in exercise.avoid_if
+                or exercise.direction is Direction.extension
+            )
+        )
     )
+
+
+def stepped(exercise: Exercise, request: PlanRequest) -> SessionDose:
+    """The exercise's dose at the programme's dose step."""
+    return SessionDose(**exercise.dose.session_fields(request.dose_step, DOSE_STEPS))
 
 
 def count_targets(exercises: Iterable[Exercise], target: Target) -> int:
@@ -159,9 +191,13 @@ def could_plan(exercises: Sequence[Exercise], request: PlanRequest, catalogue: C
     return (
         any(e.kind is Kind.mobility for e in exercises)
         and balanced(exercises)
-        and (request.phase is Phase.acute or mixed_ok(exercises))
+        and (stretches_only(request) or mixed_ok(exercises))
         and one_rung_each(exercises, catalogue, request.include)
     )
+
+
+def stretches_only(request: PlanRequest) -> bool:
+    return request.phase is Phase.acute or not request.strength
 
 
 def timed(routine: Routine) -> list[TimedItem]:
@@ -185,8 +221,8 @@ def assert_obeys_rules(routine: Routine, catalogue: Catalogue, request: PlanRequ
     kinds = [e.kind for e in chosen]
 
     # Rule 1 and 2: what kinds of exercise, in what proportion.
-    if request.phase is Phase.acute:
-        assert set(kinds) <= STRETCHING, f"acute plan with {kinds}"
+    if stretches_only(request):  # acute, or a rest day for strengthening
+        assert set(kinds) <= STRETCHING, f"stretching-only plan with {kinds}"
     else:
         assert set(kinds) <= STRETCHING | {Kind.strength}, kinds
         assert mixed_ok(chosen), f"unbalanced stretching/strengthening: {kinds}"
@@ -226,10 +262,10 @@ def assert_obeys_rules(routine: Routine, catalogue: Catalogue, request: PlanRequ
         assert len(runs(positions)) == len(set(positions)), (part, positions)
     assert one_rung_each(chosen, catalogue, request.include), ids
 
-    # Doses: the catalogue's base doses; plans never grow them to fill minutes.
+    # Doses: the catalogue's at the programme's step; plans never grow them to fill minutes.
     for item, exercise in zip(routine.items, chosen, strict=True):
         assert item.model_dump(include=set(SessionDose.model_fields)) == (
-            exercise.dose.session_fields()
+            exercise.dose.session_fields(request.dose_step, DOSE_STEPS)
         ), exercise.id
         assert item.reason.strip(), f"{exercise.id} has no reason"
         assert "\n" not in item.reason
@@ -250,7 +286,8 @@ def assert_no_exercise_would_fit(
         grown = [*chosen, exercise]
         rules_ok = could_plan(grown, request, catalogue)
         longer_s = total_s(
-            [*timed(routine), TimedItem(exercise.id, exercise.dose)], request.settings
+            [*timed(routine), TimedItem(exercise.id, stepped(exercise, request))],
+            request.settings,
         )
         assert not rules_ok or longer_s > budget_s, (
             f"{routine.estimated_s} s of {budget_s} s, yet {exercise.id} would still fit"
@@ -262,7 +299,7 @@ def plan_filling(catalogue: Catalogue, request: PlanRequest) -> list[Exercise] |
     doses, if one exists (feasible for pools of ~16)."""
     budget_s = (request.minutes or default_minutes(request.phase)) * 60
     pool = [e for e in catalogue if eligible(e, request)]
-    cost = {e.id: item_s(e.dose, request.settings) for e in pool}
+    cost = {e.id: item_s(stepped(e, request), request.settings) for e in pool}
     for size in range(1, len(pool) + 1):
         for subset in combinations(pool, size):
             used_s = request.settings.prep_s + sum(cost[e.id] for e in subset)
@@ -900,6 +937,9 @@ requests = st.builds(
     exclude=st.lists(st.sampled_from(IDS), max_size=4, unique=True).map(tuple),
     seed=st.integers(min_value=0, max_value=2**32 - 1),
     floor=st.sampled_from([True, True, False]),
+    dose_step=st.integers(min_value=0, max_value=DOSE_STEPS),
+    strength=st.sampled_from([True, True, False]),
+    groups=st.frozensets(st.sampled_from(list(Group)), max_size=2),
     # the rest as a person who gives no other option gets them
     include=st.just(()),
     flagged=st.just(frozenset()),
@@ -1040,24 +1080,122 @@ def test_each_setting_comes_from_the_options_then_config_then_the_built_in_defau
     assert chosen == plan_routine(BUNDLED, request, TODAY)
 
 
-def test_the_history_gives_the_phase_and_leaves_out_what_hurt() -> None:
-    greens = [
-        PastSession(TODAY - timedelta(days=n), Phase.acute, Light.green, True) for n in (4, 2, 0)
-    ]
+def test_the_programme_gives_the_phase_and_the_history_leaves_out_what_hurt() -> None:
+    standing = Standing(Phase.recovery, Level.beginner, 0, TODAY)
     flags = [Flag("piriformis-stretch", TODAY), Flag("gone-from-the-catalogue", TODAY)]
-    planned = next_plan(PlanOptions(seed=1), progress=Progress(greens, flags))
+    progress = Progress(standing, "recovery, beginner level, base dose: set up", flags)
+    planned = next_plan(PlanOptions(seed=1), progress=progress)
     assert planned.routine.phase is Phase.recovery
     assert "piriformis-stretch" not in [item.exercise for item in planned.routine.items]
     assert planned.notes == [
-        "Phase: recovery: three green sessions in acute since 27 Apr",
+        "Programme: recovery, beginner level, base dose: set up",
         "Left out: piriformis-stretch, marked as hurting on 1 May"
         " (corecli unflag piriformis-stretch brings it back)",
     ]
 
 
+def dose_of(item: Item) -> tuple[int, int]:
+    return item.reps, item.hold_s
+
+
+@pytest.mark.parametrize("phase", list(Phase))
+def test_the_dose_step_moves_each_dose_from_its_base_to_the_top_of_its_range(
+    phase: Phase,
+) -> None:
+    doses = []
+    for step in range(DOSE_STEPS + 1):
+        progress = Progress(Standing(phase, Level.beginner, step, TODAY))
+        request = next_plan(PlanOptions(seed=4), progress=progress).request
+        # The same exercises at each step, so each dose can be followed.
+        routine = plan_routine(BUNDLED, request._replace(minutes=60), TODAY)
+        doses.append({item.exercise: dose_of(item) for item in routine.items})
+    base, *_, top = doses
+    for exercise_id, (reps, hold_s) in base.items():
+        dose = BUNDLED.find(exercise_id).dose
+        assert (reps, hold_s) == (dose.reps, dose.hold_s), exercise_id
+        if exercise_id in top:
+            assert top[exercise_id] == (dose.reps_max or dose.reps, dose.hold_max_s or dose.hold_s)
+    for lower, higher in itertools.pairwise(doses):
+        for exercise_id in lower.keys() & higher.keys():
+            assert lower[exercise_id] <= higher[exercise_id], exercise_id
+
+
+def test_a_stepped_dose_stays_within_its_range_in_whole_steps() -> None:
+    for exercise in BUNDLED:
+        dose = exercise.dose
+        for step in range(DOSE_STEPS + 1):
+            fields = dose.session_fields(step, DOSE_STEPS)
+            assert dose.reps <= fields["reps"] <= (dose.reps_max or dose.reps)
+            assert dose.hold_s <= fields["hold_s"] <= (dose.hold_max_s or dose.hold_s)
+            if 10 < fields["hold_s"] < (dose.hold_max_s or 0) and step > 0:
+                assert fields["hold_s"] % 5 == 0 or fields["hold_s"] == dose.hold_s
+
+
+def test_the_programme_level_caps_and_favours_that_rung() -> None:
+    def levels(level: Level) -> list[Level]:
+        progress = Progress(Standing(Phase.maintenance, level, 0, TODAY))
+        found = []
+        for seed in range(30):
+            planned = next_plan(PlanOptions(seed=seed), progress=progress).routine
+            found += [BUNDLED.find(i.exercise).level for i in planned.items]
+        return found
+
+    intermediate = levels(Level.intermediate)
+    assert Level.advanced not in intermediate
+    assert intermediate.count(Level.intermediate) > 0
+    assert levels(Level.advanced).count(Level.advanced) > 0
+
+
+def test_a_level_given_by_hand_overrides_the_programmes() -> None:
+    progress = Progress(Standing(Phase.maintenance, Level.advanced, 0, TODAY))
+    planned = next_plan(PlanOptions(level=Level.beginner, seed=2), progress=progress)
+    assert {BUNDLED.find(i.exercise).level for i in planned.routine.items} == {Level.beginner}
+
+
+def test_strengthening_the_day_after_strengthening_is_left_for_tomorrow() -> None:
+    progress = Progress(
+        Standing(Phase.recovery, Level.beginner, 0, TODAY), done_yesterday=frozenset({"bridge"})
+    )
+    planned = next_plan(PlanOptions(seed=1), progress=progress)
+    assert not [i for i in planned.routine.items if is_strength(BUNDLED.find(i.exercise))]
+    assert planned.notes[-1] == (
+        "Today: stretches only. Strengthening (Bridge) was yesterday, and it is done on"
+        " alternate days"
+    )
+    # Stretches yesterday, or a phase chosen by hand, change nothing.
+    stretched = progress._replace(done_yesterday=frozenset({"piriformis-stretch"}))
+    assert any(
+        is_strength(BUNDLED.find(i.exercise))
+        for i in next_plan(PlanOptions(seed=1), progress=stretched).routine.items
+    )
+    by_hand = next_plan(PlanOptions(seed=1, phase=Phase.recovery), progress=progress)
+    assert any(is_strength(BUNDLED.find(i.exercise)) for i in by_hand.routine.items)
+
+
+@pytest.mark.parametrize(
+    ("group", "never"),
+    [
+        (Group.pregnancy, lambda e: e.position is Position.prone),
+        (Group.spondylolisthesis, lambda e: e.direction is Direction.extension),
+        (Group.osteoporosis, lambda e: Condition.osteoporosis in e.avoid_if),
+    ],
+)
+def test_the_groups_from_corecli_start_keep_exercises_out(
+    group: Group, never: Callable[[Exercise], bool]
+) -> None:
+    setup = Setup(PainSpan.chronic, 4, frozenset({group}))
+    for phase in Phase:
+        progress = Progress(Standing(phase, Level.beginner, 0, TODAY), setup=setup)
+        for seed in range(15):
+            planned = next_plan(PlanOptions(seed=seed), progress=progress).routine
+            assert not [i.exercise for i in planned.items if never(BUNDLED.find(i.exercise))]
+    assert any(never(e) for e in BUNDLED), "the catalogue has some to keep out"
+
+
 def test_an_included_exercise_is_planned_though_it_was_flagged() -> None:
     options = PlanOptions(phase=Phase.acute, include=("piriformis-stretch",), seed=1)
-    planned = next_plan(options, progress=Progress((), [Flag("piriformis-stretch", TODAY)]))
+    flags = [Flag("piriformis-stretch", TODAY)]
+    planned = next_plan(options, progress=Progress(flags=flags))
     assert "piriformis-stretch" in [item.exercise for item in planned.routine.items]
     assert planned.notes == []
 

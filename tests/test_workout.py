@@ -17,10 +17,11 @@ from corecli.player import Screen
 from corecli.safety import DOCTOR_ADVICE, RED_FLAGS, all_clear
 from corecli.script import ItemInfo, Script
 from corecli.session import Session
-from corecli.store.history import History, SessionLog
+from corecli.session_log import SessionLog
+from corecli.store.history import History
 from corecli.store.home import history_path
 from corecli.timeline import Segment, TimedItem, build_timeline
-from corecli.vocab import Ending, Light, Phase, PlanCondition
+from corecli.vocab import Ending, Legs, Light, Phase, PlanCondition
 from corecli.workout import Devices, Workout, guided_workout, safety_check
 from tests.conftest import FakeClock
 
@@ -37,15 +38,19 @@ SESSION_S = 5 + 10 + 20 + 5 + 20  # get ready, into position, hold, rest, hold
 class ScriptedPrompts:
     """Answers typed in advance; every question and line goes into ``events``."""
 
+    interactive = True
+
     def __init__(
         self,
         events: list[str],
         pains: Sequence[int | None] = (),
         screen: dict[str, bool] | None = None,
+        legs: Legs | None = None,
     ) -> None:
         self.events = events
         self.pains = list(pains)
         self.screen = screen
+        self.legs = legs
 
     def ask_pain(self, when: str) -> int | None:
         self.events.append(f"asked pain {when}")
@@ -58,8 +63,12 @@ class ScriptedPrompts:
     def say(self, line: str) -> None:
         self.events.append(f"said {line}")
 
-    def show_light(self, light: Light) -> None:
-        self.events.append(f"light {light}")
+    def ask_legs(self) -> Legs | None:
+        self.events.append("asked legs")
+        return self.legs
+
+    def show_light(self, light: Light, line: str) -> None:
+        self.events.append(f"light {light}: {line}")
 
     def show_advice(self, advice: str) -> None:
         self.events.append(f"advice {advice}")
@@ -133,7 +142,7 @@ def test_a_first_workout_screens_asks_plays_records_and_judges(
         "said Done 1 of 1 exercises · skipped 0 · marked as hurting 0",
         "said Active time 40 s · total time 1 min",
         "asked pain now, at the end",
-        "light green",
+        "light green: Green: pain up 1, from 2 to 3 after the session. Carry on as planned.",
     ]
     assert clock.monotonic() == SESSION_S
     (row,) = history.sessions()
@@ -224,6 +233,62 @@ def test_a_history_that_cannot_be_written_only_warns(clock: FakeClock) -> None:
     result = guided_workout(workout, devices(ScriptedPrompts(events), clock), log)
     assert result.light is Light.red
     assert events[-2:] == [
-        "light red",
+        "light red: Red: pain up 4, from 2 to 6 after the session. The next plan cuts the dose."
+        " If it has not settled within a day or two, see a doctor or physiotherapist.",
         "warned History not saved: history.sqlite3 cannot be written: the disk is full",
     ]
+
+
+# --- The programme: counted sessions, the legs, the open next-morning question ----------
+
+
+def test_a_counted_red_session_cuts_the_dose_at_once_and_says_so(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    workout = Workout(TIMELINE, SCRIPT, pain_before=2, pain_after=6, screened=True, counts=True)
+    result = guided_workout(workout, devices(ScriptedPrompts(events), clock), SessionLog(history))
+    assert result.settled is not None and result.settled.decision is not None
+    # A new person starts gently; at the gentlest place a red holds.
+    (decision, start) = history.decisions()
+    assert start.reason.startswith("acute, base dose: the gentle start")
+    assert decision.reason.startswith("acute, base dose: already the gentlest")
+    assert decision.session_id == history.sessions()[0].id
+    assert history.sessions()[0].counts
+
+
+def test_a_green_session_waits_for_the_next_morning_which_is_asked_first_next_time(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    first = Workout(TIMELINE, SCRIPT, pain_before=3, pain_after=3, screened=True, counts=True)
+    guided_workout(first, devices(ScriptedPrompts(events), clock), SessionLog(history))
+    assert [d.change.value for d in history.decisions()] == ["start"]  # not decided yet
+    clock.advance(days=1)
+    events.clear()
+    again = first._replace(pain_before=None, pain_after=None)
+    prompts = ScriptedPrompts(events, pains=[3, 3, 3])
+    guided_workout(again, devices(prompts, clock), SessionLog(history))
+    assert events[0] == "asked pain on the morning after your session of Wednesday 18 Nov"
+    assert events[1].startswith("light green: Green: ")
+    assert events[2] == (
+        "said Programme: acute, dose step 1 of 3: up one step after green on 18 Nov (pain"
+        " unchanged at 3 after the session; settled by the next morning (unchanged at 3))."
+    )
+    assert history.sessions()[1].pain_next_day == 3
+
+
+def test_legs_are_asked_only_when_the_condition_needs_them(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    prompts = ScriptedPrompts(events, pains=[3, 3], legs=Legs.further)
+    workout = Workout(TIMELINE, SCRIPT, screened=True, ask_legs=True)
+    result = guided_workout(workout, devices(prompts, clock), SessionLog(history))
+    assert "asked legs" in events
+    assert result.light is Light.red
+    assert history.sessions()[0].legs is Legs.further
+    events.clear()
+    plain = Workout(TIMELINE, SCRIPT, screened=True, pain_before=3, pain_after=3)
+    guided_workout(plain, devices(ScriptedPrompts(events), clock), SessionLog(history))
+    assert "asked legs" not in events

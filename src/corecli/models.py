@@ -129,9 +129,19 @@ class Dose(SessionDose):
     def build_up(self) -> tuple[int | None, int | None]:
         return self.reps_max, self.hold_max_s
 
-    def session_fields(self) -> dict[str, Any]:
-        """The fields a routine item copies: what one session does."""
-        return self.model_dump(include=set(SessionDose.model_fields))
+    def session_fields(self, step: int = 0, steps: int = 1) -> dict[str, Any]:
+        """The fields a routine item copies: what one session does, ``step`` of ``steps``
+        of the way from the base dose to the top of the build-up ranges."""
+        fields = self.model_dump(include=set(SessionDose.model_fields))
+        share = min(max(step, 0), steps) / steps
+        if self.reps_max is not None:
+            fields["reps"] = self.reps + round((self.reps_max - self.reps) * share)
+        if self.hold_max_s is not None and 0 < share < 1:
+            between = _round_hold(self.hold_s + (self.hold_max_s - self.hold_s) * share)
+            fields["hold_s"] = min(max(between, self.hold_s), self.hold_max_s)
+        elif self.hold_max_s is not None and share == 1:
+            fields["hold_s"] = self.hold_max_s
+        return fields
 
     def describe(self, *, timed: str = "hold") -> str:
         """The dose with how often: ``2 × 20 s hold, each side, twice a day``."""
@@ -143,6 +153,11 @@ class Dose(SessionDose):
         if self.days_per_week < 7:
             parts.append(f"{self.days_per_week} days a week")
         return parts
+
+
+def _round_hold(seconds: float) -> int:
+    """Holds in whole 5 s past 10 s, so a stepped dose reads 25 s rather than 23 s."""
+    return round(seconds) if seconds < 10 else 5 * round(seconds / 5)
 
 
 LIST_FIELDS = ("aliases", "phases", "equipment", "targets", "avoid_if", "avoid_if_acute", "sources")

@@ -19,13 +19,15 @@ from typing import NamedTuple, NoReturn
 
 from corecli.catalogue import Catalogue
 from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
-from corecli.models import Config, Exercise, Item, Routine
-from corecli.programme import Guidance, Progress, plan_guidance
+from corecli.models import Config, Exercise, Item, Routine, SessionDose
+from corecli.programme import DOSE_STEPS, Guidance, Progress, plan_guidance
 from corecli.text import format_duration
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
 from corecli.vocab import (
+    Condition,
     Direction,
     Equipment,
+    Group,
     Kind,
     Level,
     Phase,
@@ -42,6 +44,7 @@ SEARCH_BUDGET = 4_000  # exercises looked at, summed over attempts
 SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
 FRONT = frozenset({Target.abdominals, Target.obliques})
 DEFAULT_EQUIPMENT = frozenset({Equipment.mat})
+STRENGTH_DAYS = 4  # strengthening dosed this many days a week or fewer: not two days running
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
 
 
@@ -69,6 +72,10 @@ class PlanRequest(NamedTuple):
     name: str | None = None
     settings: TimelineSettings = TimelineSettings()
     floor: bool = True  # False: only what can be done in a chair, standing or on a bed
+    dose_step: int = 0  # the programme's dose: 0 is each exercise's base dose
+    prefer_level: Level | None = None  # the programme's level: that rung of each ladder
+    strength: bool = True  # False: a rest day for strengthening, stretches only
+    groups: frozenset[Group] = frozenset()  # from corecli start: pregnancy, osteoporosis …
 
     @property
     def budget_minutes(self) -> int:
@@ -138,8 +145,13 @@ def plan_next(
         for flag in progress.flags
         if flag.exercise in catalogue and flag.exercise not in options.include
     ]
-    guidance = plan_guidance(progress.sessions, flags, phase=options.phase)
+    guidance = plan_guidance(progress._replace(flags=flags), phase=options.phase)
     request = plan_request(options, config, guidance, settings or TimelineSettings())
+    if options.phase is None and request.phase is not Phase.acute:
+        rested = strength_rest(catalogue, progress.done_yesterday)
+        if rested is not None:
+            request = request._replace(strength=False)
+            guidance.lines.append(rested)
     try:
         routine = plan_routine(catalogue, request, today)
     except PlanProblem as problem:
@@ -168,7 +180,10 @@ def plan_request(
         minutes=options.minutes if options.minutes is not None else config.minutes,
         equipment=DEFAULT_EQUIPMENT if equipment is None else equipment,
         condition=options.condition or config.condition or PlanCondition.general,
-        max_level=options.level or config.level,
+        max_level=options.level or config.level or guidance.level,
+        prefer_level=None if options.level or config.level else guidance.level,
+        dose_step=guidance.dose_step,
+        groups=guidance.groups,
         include=options.include,
         exclude=options.exclude,
         flagged=guidance.flagged,
@@ -176,6 +191,24 @@ def plan_request(
         name=options.name,
         settings=settings,
         floor=config.floor if options.floor is None else options.floor,
+    )
+
+
+def strength_rest(catalogue: Catalogue, done_yesterday: Iterable[str]) -> str | None:
+    """Why today is a rest day for strengthening, if it is: yesterday's session had
+    strengthening dosed for a few days a week, and muscles need the day between."""
+    rested = [
+        exercise.name
+        for exercise_id in done_yesterday
+        if (exercise := catalogue.get(exercise_id)) is not None
+        and is_strength(exercise)
+        and exercise.dose.days_per_week <= STRENGTH_DAYS
+    ]
+    if not rested:
+        return None
+    return (
+        f"Today: stretches only. Strengthening ({', '.join(sorted(rested))}) was yesterday,"
+        " and it is done on alternate days"
     )
 
 
@@ -249,6 +282,26 @@ def _condition_check(exercise: Exercise, request: PlanRequest) -> str | None:
     return None
 
 
+def _group_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    groups = request.groups
+    if Group.osteoporosis in groups and Condition.osteoporosis in exercise.avoid_if:
+        return "it is best avoided with osteoporosis or long-term steroids"
+    if Group.spondylolisthesis in groups and (
+        Condition.spondylolisthesis in exercise.avoid_if
+        or exercise.direction is Direction.extension
+    ):
+        return "it is best avoided with spondylolisthesis"
+    if Group.pregnancy in groups and exercise.position is Position.prone:
+        return "lying face down is not for pregnancy"
+    return None
+
+
+def _rest_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    if not request.strength and is_strength(exercise):
+        return "a rest day for strengthening"
+    return None
+
+
 def _floor_check(exercise: Exercise, request: PlanRequest) -> str | None:
     if not request.floor and not exercise.off_floor:
         return "it is done on the floor"
@@ -273,6 +326,8 @@ KEPT_OUT = (
     Check("--equipment", _equipment_check),
     Check("--level", _level_check),
     Check("--condition", _condition_check),
+    Check("your answers to corecli start", _group_check),
+    Check("a rest day for strengthening", _rest_check),
     Check("--exclude", _exclude_check),
     Check("your 'this hurts' flags", _flag_check),
 )
@@ -413,7 +468,10 @@ def _weight(exercise: Exercise, request: PlanRequest) -> float:
     weight = 3.0 if favours else 1.0
     if Target.nerve in exercise.targets:  # a nerve slider is for sciatica, not for everyone
         weight *= 3.0 if request.condition is PlanCondition.sciatica else 0.3
-    if request.phase is Phase.recovery and exercise.level is Level.beginner:
+    if request.prefer_level not in (None, Level.beginner):
+        if exercise.level is request.prefer_level:  # the programme's rung of each ladder
+            weight *= 3.0
+    elif request.phase is Phase.recovery and exercise.level is Level.beginner:
         weight *= 1.5
     return weight
 
@@ -527,12 +585,12 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
             raise UnknownExercise(exercise_id, catalogue.suggest(exercise_id))
     forced = [_included(catalogue.get(i), request) for i in dict.fromkeys(request.include)]
     pool = [e for e in catalogue if why_not(e, request) is None and e not in forced]
-    mixed = request.phase is not Phase.acute
+    mixed = request.phase is not Phase.acute and request.strength
     _require_roles(catalogue, request, forced + pool, mixed)
     opens = any(is_mobility(e) for e in [*forced, *pool])
 
     settings = request.settings
-    cost = {e.id: item_s(e.dose, settings) for e in [*forced, *pool]}
+    cost = {e.id: _item_cost(e, request) for e in [*forced, *pool]}
     ladders = {e.id: catalogue.ladder(e)[0].id for e in [*forced, *pool] if is_strength(e)}
     budget_s = minutes * 60
     stretch_pool = [e for e in pool if not is_strength(e)]
@@ -578,6 +636,13 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
             opens=opens,
         )
     return _routine(arrange(chosen), request, minutes, seed, today)
+
+
+def _item_cost(exercise: Exercise, request: PlanRequest) -> int:
+    if request.dose_step == 0:  # the common case, without building a dose
+        return item_s(exercise.dose, request.settings)
+    fields = exercise.dose.session_fields(request.dose_step, DOSE_STEPS)
+    return item_s(SessionDose.model_construct(**fields), request.settings)
 
 
 def _open(draft: _Draft, stretch_order: Sequence[Exercise]) -> None:
@@ -720,7 +785,11 @@ def _routine(
     today: date,
 ) -> Routine:
     items = [
-        Item(exercise=e.id, reason=_reason(e, chosen, request), **e.dose.session_fields())
+        Item(
+            exercise=e.id,
+            reason=_reason(e, chosen, request),
+            **e.dose.session_fields(request.dose_step, DOSE_STEPS),
+        )
         for e in chosen
     ]
     estimated = total_s([TimedItem(i.exercise, i) for i in items], request.settings)

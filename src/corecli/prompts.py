@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from corecli.safety import RED_FLAGS
+from corecli.vocab import Legs
 
 Read = Callable[[str], str]
 Say = Callable[[str], None]
@@ -41,3 +43,69 @@ def ask_screen(read: Read = input, say: Say = print) -> dict[str, bool]:
     """Ask every red-flag question; returns question id -> True for "yes"."""
     say("Before you exercise: do you have any of these? (y/n for each)")
     return {flag.id: ask_yes_no(flag.question, read, say) for flag in RED_FLAGS}
+
+
+LEG_ANSWERS = {"f": Legs.further, "s": Legs.same, "b": Legs.back}
+
+
+def ask_legs(read: Read = input, say: Say = print) -> Legs | None:
+    """Where leg symptoms went during the session, or None if skipped with Enter (or
+    there were none)."""
+    say("Leg pain, tingling or numbness during the session: did it")
+    while True:
+        answer = (
+            read(
+                "  spread further down the leg (f), stay the same (s), or move up toward your"
+                " back (b)? Enter if you had none: "
+            )
+            .strip()
+            .lower()
+        )
+        if not answer:
+            return None
+        if answer[:1] in LEG_ANSWERS and answer.isascii():
+            return LEG_ANSWERS[answer[:1]]
+        say("Please type f, s or b, or press Enter.")
+
+
+def ask_choice(question: str, choices: dict[str, str], read: Read = input, say: Say = print) -> str:
+    """One of ``choices`` (answer -> what it means), by its number or its key."""
+    keys = list(choices)
+    say(question)
+    for number, meaning in enumerate(choices.values(), 1):
+        say(f"  {number}. {meaning}")
+    while True:
+        answer = read(f"Type 1-{len(keys)}: ").strip().lower()
+        if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(keys):
+            return keys[int(answer) - 1]
+        if answer in choices:
+            return answer
+        say(f"Please type a number from 1 to {len(keys)}.")
+
+
+def ask_score(question: str, read: Read = input, say: Say = print) -> int:
+    """A score from 0 to 10 that must be given."""
+    while True:
+        answer = read(f"{question}, 0-10 (0 none, 10 worst): ").strip()
+        if answer.isascii() and answer.isdigit() and int(answer) <= 10:
+            return int(answer)
+        say(f"Please type a whole number from 0 to 10, not {answer!r}.")
+
+
+def ask_words(
+    question: str, allowed: list[str], default: list[str], read: Read = input, say: Say = print
+) -> list[str]:
+    """Words from ``allowed`` (or ``none``), separated by commas or spaces; Enter keeps
+    ``default``."""
+    say(textwrap.fill(", ".join(allowed), initial_indent="  ", subsequent_indent="  "))
+    while True:
+        answer = read(f"{question} [Enter: {', '.join(default) or 'none'}]: ").strip().lower()
+        if not answer:
+            return default
+        words = [word for word in answer.replace(",", " ").split() if word]
+        if words == ["none"]:
+            return []
+        unknown = [word for word in words if word not in allowed]
+        if not unknown:
+            return list(dict.fromkeys(words))
+        say(f"Not one of the choices: {', '.join(unknown)}.")

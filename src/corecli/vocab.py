@@ -154,3 +154,38 @@ class Light(StrEnum):
     green = "green"
     amber = "amber"
     red = "red"
+
+
+class Legs(StrEnum):
+    """Where leg symptoms went during a session, for disc and sciatica (McKenzie's
+    centralisation): further down the leg is a warning, toward the back good news."""
+
+    further = "further"  # spread further down the leg
+    same = "same"
+    back = "toward-back"  # retreated toward the back
+
+
+class PainSpan(StrEnum):
+    """How long this bout of back pain has lasted."""
+
+    new = "under-6-weeks"
+    subacute = "6-12-weeks"
+    chronic = "over-12-weeks"
+
+
+class Group(StrEnum):
+    """Groups of people the programme takes care with."""
+
+    osteoporosis = "osteoporosis"  # or long-term steroid tablets
+    pregnancy = "pregnancy"
+    surgery = "surgery"  # spinal surgery in the last year
+    spondylolisthesis = "spondylolisthesis"
+
+
+class Change(StrEnum):
+    """What one programme decision did."""
+
+    start = "start"  # set up, or carried over from an older history
+    up = "up"
+    down = "down"
+    hold = "hold"

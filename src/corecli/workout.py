@@ -9,25 +9,29 @@ a terminal; tests pass scripted stand-ins and a fake clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple, Protocol
 
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource
-from corecli.models import SessionRecord
+from corecli.models import ItemRecord, Routine, SessionRecord
+from corecli.pain import Judgement, PainReport, judge, light_line
 from corecli.player import Screen, Sound, play, summary_lines
-from corecli.programme import traffic_light
+from corecli.progress import Settled
 from corecli.safety import advice_for, all_clear, screen_due
 from corecli.script import Script
-from corecli.store.history import SessionLog
+from corecli.session_log import SessionLog
+from corecli.text import format_day
 from corecli.timeline import Segment
-from corecli.vocab import Ending, Light
+from corecli.vocab import Change, Ending, Legs, Light, Outcome
 
 
 class Prompts(Protocol):
     """The questions a workout asks and the lines it says."""
+
+    interactive: bool  # someone is there to answer
 
     def ask_pain(self, when: str) -> int | None:
         """A pain score, 0 to 10; None if skipped, or if nobody is there to answer."""
@@ -38,8 +42,11 @@ class Prompts(Protocol):
     def say(self, line: str) -> None:
         """A line of the summary."""
 
-    def show_light(self, light: Light) -> None:
-        """The session's traffic light and what it means."""
+    def ask_legs(self) -> Legs | None:
+        """Where leg symptoms went during the session; None if skipped or nobody answers."""
+
+    def show_light(self, light: Light, line: str) -> None:
+        """The session's traffic light, and a line saying why and what it means."""
 
     def show_advice(self, advice: str) -> None:
         """What to do after a "yes" on the safety screen."""
@@ -73,6 +80,10 @@ class Workout(NamedTuple):
     screened: bool = False  # the person has read the safety screen and none of it applies
     self_paced: bool = False
     speed: float = 1.0
+    counts: bool = False  # a session of the programme's own plan: it can move the programme
+    note: str | None = None  # said once the screen is passed (why it does not count)
+    ask_legs: bool = False  # disc and sciatica: ask where leg symptoms went
+    legs: Legs | None = None  # given on the command line
 
 
 class WorkoutResult(NamedTuple):
@@ -81,6 +92,7 @@ class WorkoutResult(NamedTuple):
     record: SessionRecord | None  # None: the safety screen stopped it first
     light: Light | None = None
     advice: str | None = None  # after a "yes" on the safety screen
+    settled: Settled | None = None
 
     @property
     def ending(self) -> Ending | None:
@@ -98,6 +110,9 @@ def guided_workout(workout: Workout, devices: Devices, log: SessionLog) -> Worko
     if advice is not None:
         prompts.show_advice(advice)
         return WorkoutResult(None, advice=advice)
+    if workout.note:
+        prompts.say(workout.note)
+    morning_check(log, prompts, devices.wall().date())
     before = workout.pain_before
     if before is None and workout.check_in:
         before = prompts.ask_pain("now")
@@ -112,23 +127,51 @@ def guided_workout(workout: Workout, devices: Devices, log: SessionLog) -> Worko
             wall=devices.wall,
             speed=workout.speed,
             self_paced=workout.self_paced,
-            on_start=lambda started: log.begin(started, before),
+            on_start=lambda started: log.begin(started, before, counts=workout.counts),
             on_item=log.item,
         )
     after = workout.pain_after
-    light = traffic_light(before, after)
-    log.end(record, after, light)
+    log.end(record, after)
     for line in summary_lines(record, workout.script, saved=log.saved):
         prompts.say(line)
-    if after is None and workout.check_in and record.ending in (Ending.finished, Ending.quit):
-        after = prompts.ask_pain("now, at the end")
-        light = traffic_light(before, after)
-        log.pain_after(after, light)
-    if light is not None:
-        prompts.show_light(light)
+    legs = workout.legs
+    if workout.check_in and record.ending in (Ending.finished, Ending.quit):
+        if after is None:
+            after = prompts.ask_pain("now, at the end")
+        if legs is None and workout.ask_legs:
+            legs = prompts.ask_legs()
+    log.after(after, legs)
+    settled = log.settle() or Settled(
+        judge(PainReport(before, after, hurt=record.count(Outcome.hurt), legs=legs))
+    )
+    show_settled(prompts, settled)
     if log.problem:
         prompts.warn(f"History not saved: {log.problem}")
-    return WorkoutResult(record, light)
+    return WorkoutResult(record, settled.judgement.light, settled=settled)
+
+
+def show_settled(prompts: Prompts, settled: Settled) -> None:
+    """The light and why, then what the programme did about it."""
+    judgement: Judgement = settled.judgement
+    if judgement.light is not None:
+        prompts.show_light(judgement.light, light_line(judgement))
+    decision = settled.decision
+    if decision is not None and decision.change is not Change.hold:
+        prompts.say(f"Programme: {decision.reason}.")
+
+
+def morning_check(log: SessionLog, prompts: Prompts, today: date) -> None:
+    """Ask the next-morning question of the last session if it is still open."""
+    row = log.pending_checkin(today)
+    if row is None:
+        return
+    when = f"the morning after your session of {row.started:%A} {format_day(row.day)}"
+    pain = prompts.ask_pain(f"on {when}")
+    if pain is None and not prompts.interactive:
+        return  # nobody to ask: it stays open, and today says so
+    settled = log.check_in(row, pain, row.day + timedelta(days=1))
+    if settled is not None and pain is not None:
+        show_settled(prompts, settled)
 
 
 def safety_check(
@@ -155,3 +198,48 @@ def safety_check(
         )
     log.add_screening(now, answers)
     return advice_for(answers)
+
+
+def logged_record(
+    routine: Routine,
+    timeline: Sequence[Segment],
+    started: datetime,
+    skipped: Set[int],
+    hurt: Set[int],
+) -> SessionRecord:
+    """A session done away from the screen (``corecli log``), recorded as the timer
+    would have recorded it played through: every item done but those skipped or hurt."""
+    planned: dict[int, list[float]] = {}
+    for segment in timeline:
+        if segment.item is not None:
+            spent = planned.setdefault(segment.item, [0.0, 0.0])
+            spent[0] += segment.duration_s
+            spent[1] += segment.duration_s if segment.kind.is_work else 0.0
+    items = []
+    for index, item in enumerate(routine.items):
+        planned_s, active_s = planned.get(index, [0.0, 0.0])
+        outcome = (
+            Outcome.skipped if index in skipped else Outcome.hurt if index in hurt else Outcome.done
+        )
+        items.append(
+            ItemRecord(
+                exercise=item.exercise,
+                outcome=outcome,
+                planned_s=int(planned_s),
+                active_s=active_s if outcome is Outcome.done else 0.0,
+            )
+        )
+    total_s = sum(segment.duration_s for segment in timeline)
+    return SessionRecord(
+        routine=routine.name,
+        phase=routine.phase,
+        condition=routine.condition,
+        started=started,
+        ended=started + timedelta(seconds=total_s),
+        ending=Ending.finished,
+        planned_s=total_s,
+        active_s=sum(i.active_s for i in items),
+        paused_s=0.0,
+        total_s=float(total_s),
+        items=items,
+    )

@@ -43,7 +43,8 @@ def columns_80(monkeypatch: pytest.MonkeyPatch) -> None:
 
 EVERY_COMMAND = [
     *("list", "show", "schema", "plan", "view", "run"),
-    *("history", "stats", "checkin", "walk", "unflag", "screen"),
+    *("start", "today", "log", "checkin"),
+    *("history", "stats", "walk", "unflag", "screen"),
     *("config", "config show", "config set", "config unset"),
 ]
 

@@ -64,7 +64,10 @@ def test_a_plain_session_runs_to_the_end(run: Run) -> None:
     result = run("run", "--exercise", "piriformis-stretch", *FAST)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
+    note, *lines = result.stdout.splitlines()
+    assert note == (
+        "Practice: this does not change your programme (one exercise, chosen with --exercise)."
+    )
     # hold, rest, hold, switch, hold, rest, hold, done; then the summary (the 0 s get-ready
     # and transition are not announced)
     assert len(lines) == 8 + 3

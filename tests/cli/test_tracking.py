@@ -23,7 +23,7 @@ from typer.testing import Result
 from corecli import prompts
 from corecli.errors import visible
 from corecli.models import ItemRecord, SessionRecord
-from corecli.programme import LIGHT_ADVICE, week_start
+from corecli.programme import week_start
 from corecli.safety import DOCTOR_ADVICE, EMERGENCY_ADVICE, RED_FLAGS, advice_for, all_clear
 from corecli.store.config import KEYS
 from corecli.store.history import History, HistoryProblem
@@ -44,6 +44,8 @@ SCREEN_COMMAND_ERROR = (
     "Error: the weekly safety screen needs answers and there is no terminal to ask them:"
     " add --screened if you have read the questions above and none apply\n"
 )
+PRACTICE = "Practice: this does not change your programme (one exercise, chosen with --exercise)."
+GREEN_2_3 = "Green: pain up 1, from 2 to 3 after the session. Carry on as planned."
 MARCH = datetime(2026, 3, 1, 8, 0)  # phase rules look at the days between sessions, not today
 
 
@@ -110,7 +112,6 @@ def add_session(
             items=items,
         ),
         pain_after=pain_after,
-        light=light,
     )
     return session_id
 
@@ -157,11 +158,12 @@ def test_a_session_with_pain_scores_gets_a_green_light(run: Run) -> None:
     result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+    assert result.stdout.splitlines()[0] == PRACTICE
     assert result.stdout.splitlines()[-4:] == [
         "Session complete.",
         "Done 1 of 1 exercises · skipped 0 · marked as hurting 0",
         "Active time 1 min 20 s · total time 1 min 35 s",
-        "Green: pain stayed low. Carry on as planned.",
+        GREEN_2_3,
     ]
     (session,) = recorded(run)
     assert session["ending"] == "finished"
@@ -172,23 +174,24 @@ def test_a_session_with_pain_scores_gets_a_green_light(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "light"),
+    ("before", "after", "light", "words"),
     [
-        (2, 3, Light.green),  # at most 3, at most one point up
-        (2, 4, Light.amber),  # 4-5 after
-        (3, 5, Light.amber),  # two points up
-        (1, 4, Light.red),  # three points up
-        (2, 6, Light.red),  # above 5
+        (2, 3, Light.green, "pain up 1, from 2 to 3 after the session"),  # within noise
+        (2, 4, Light.amber, "pain up 2, from 2 to 4 after the session"),  # a change one notices
+        (1, 4, Light.red, "pain up 3, from 1 to 4 after the session"),
+        (6, 6, Light.green, "pain unchanged at 6 after the session"),  # persistent pain
+        (7, 4, Light.green, "pain down 3, from 7 to 4 after the session"),
+        (8, 8, Light.amber, "pain unchanged at 8 after the session, but high"),
     ],
 )
-def test_the_light_follows_the_pain_before_and_after(
-    run: Run, before: int, after: int, light: Light
+def test_the_light_follows_the_change_from_before(
+    run: Run, before: int, after: int, light: Light, words: str
 ) -> None:
     result = run(
         *PIRIFORMIS, "--screened", "--pain-before", str(before), "--pain-after", str(after)
     )
     assert result.exit_code == 0, result.output
-    assert advice(result) == LIGHT_ADVICE[light]
+    assert advice(result).startswith(f"{light.value.title()}: {words}. ")
     assert [s["light"] for s in recorded(run)] == [light.value]
     (row,) = table_rows(run("history"))
     assert row[-4:] == [str(before), "→", str(after), light.value]
@@ -213,7 +216,7 @@ def test_without_pain_scores_nothing_is_asked_and_there_is_no_light(
     assert result.exit_code == 0, result.output
     assert "Pain" not in result.output
     assert result.stdout.splitlines()[-1].startswith("Active time ")
-    assert not any(advice in result.stdout for advice in LIGHT_ADVICE.values())
+    assert not any(word in result.stdout for word in ("Green:", "Amber:", "Red:"))
     (session,) = recorded(run)
     assert session["pain_before"] is session["pain_after"] is session["light"] is None
 
@@ -390,40 +393,29 @@ def plan_phase(result: Result) -> str:
     return phase
 
 
-def test_with_no_history_the_plan_starts_acute_and_says_why(run: Run) -> None:
+GENTLE = "Programme: acute, base dose: the gentle start (corecli start sets it up)\n"
+TIP = "Tip: corecli start sets your programme up (how long the pain has lasted, and more).\n"
+
+
+def test_with_no_history_the_plan_starts_acute_and_says_why(run: Run, isolated: Path) -> None:
     result = run("plan", "--format", "json")
     assert plan_phase(result) == "acute"
-    assert result.stderr == "Phase: acute: no sessions yet, so the gentle start\n"
-
-
-def test_three_green_sessions_two_days_apart_move_the_plan_on(run: Run, store: History) -> None:
-    for days in (4, 2, 0):
-        add_session(store, MARCH + timedelta(days=days), phase=Phase.acute, light=Light.green)
-    result = run("plan", "--format", "json")
-    assert plan_phase(result) == "recovery"
-    assert result.stderr == "Phase: recovery: three green sessions in acute since 1 Mar\n"
-
-
-def test_a_red_session_steps_the_plan_back(run: Run, store: History) -> None:
-    add_session(store, MARCH, phase=Phase.recovery, light=Light.green)
-    add_session(store, MARCH + timedelta(days=2), phase=Phase.recovery, light=Light.red)
-    result = run("plan", "--format", "json")
-    assert plan_phase(result) == "acute"
-    assert result.stderr == "Phase: acute: stepped back after a red session on 3 Mar\n"
+    assert result.stderr == GENTLE + TIP
+    assert not isolated.exists()  # a plan creates no files
 
 
 def test_a_phase_given_is_not_explained(run: Run, store: History) -> None:
-    add_session(store, MARCH, phase=Phase.recovery, light=Light.red)
+    add_session(store, MARCH, phase=Phase.recovery)
     result = run("plan", "--phase", "maintenance", "--format", "json")
     assert plan_phase(result) == "maintenance"
-    assert "Phase:" not in result.stderr
+    assert "Programme:" not in result.stderr
 
 
-def test_a_planned_run_says_the_phase_too(run: Run, store: History) -> None:
-    add_session(store, MARCH, phase=Phase.recovery, light=Light.red)
+def test_a_planned_run_says_where_the_programme_is_too(run: Run, store: History) -> None:
+    add_session(store, MARCH, phase=Phase.recovery)  # an older session: nothing to carry over
     result = run("run", "--dry-run", "--seed", "1")
     assert result.exit_code == 0, result.output
-    assert result.stderr == "Phase: acute: stepped back after a red session on 1 Mar\n"
+    assert result.stderr == GENTLE
 
 
 # --- "This hurts" flags -----------------------------------------------------------------
@@ -556,29 +548,53 @@ def test_a_checkin_outside_0_to_10_is_one_error_line(run: Run, pain: str) -> Non
 
 def test_checkin_with_no_session_is_refused(run: Run) -> None:
     line = one_error(run("checkin", "4"), 2)
-    assert line == "Error: there is no session to check in for yet; run one first"
+    assert line == "Error: there is no session before 18 Nov to check in for"
 
 
-def test_checkin_turns_the_light_red_when_the_morning_is_worse(run: Run) -> None:
+def test_checkin_refuses_the_sessions_own_day_and_attaches_to_the_one_before(
+    run: Run, clock: FakeClock
+) -> None:
     assert run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3").exit_code == 0
-    day = "Wed 18 Nov"  # the session just run started on the pinned day
-    result = run("checkin", "4")
-    assert result.exit_code == 0
+    line = one_error(run("checkin", "4"), 2)
+    assert line == (
+        "Error: your session was on 18 Nov itself; the check-in is for the morning after it"
+        " (corecli checkin PAIN, tomorrow)"
+    )
+    clock.advance(days=1)
+    result = run("checkin", "5")
+    assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"Recorded pain 4 the morning after the session of {day}.",
-        LIGHT_ADVICE[Light.red],
+        "Recorded pain 5 on the morning of Thu 19 Nov, for session 1 (Piriformis stretch)"
+        " of Wed 18 Nov.",
+        "Red: not settled by the next morning (up 3, from 2 to 5); pain up 1, from 2 to 3 after"
+        " the session. The next plan cuts the dose. If it has not settled within a day or two,"
+        " see a doctor or physiotherapist.",
     ]
     (session,) = recorded(run)
-    assert (session["pain_next_day"], session["light"]) == (4, "red")
-    assert table_rows(run("history"))[0][-6:] == ["2", "→", "3", "→", "4", "red"]
+    assert (session["pain_next_day"], session["light"]) == (5, "red")
+    assert table_rows(run("history"))[0][-6:] == ["2", "→", "3", "→", "5", "red"]
 
-    again = run("checkin", "2")  # a better morning replaces it
-    assert again.stdout.splitlines() == [
-        f"Recorded pain 2 (was 4) the morning after the session of {day}.",
-        LIGHT_ADVICE[Light.green],
-    ]
-    (session,) = recorded(run)
-    assert (session["pain_next_day"], session["light"]) == (2, "green")
+    again = one_error(run("checkin", "2"), 2)  # the first answer stands
+    assert again == (
+        "Error: session 1 of 18 Nov already has its next-morning answer (pain 5);"
+        " the first answer is kept"
+    )
+
+
+def test_checkin_on_a_past_morning_and_not_too_long_after(run: Run, clock: FakeClock) -> None:
+    assert run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3").exit_code == 0
+    clock.advance(days=4)
+    line = one_error(run("checkin", "3"), 2)
+    assert line == (
+        "Error: the last session before 22 Nov was on 18 Nov, 4 days earlier; a check-in is for"
+        " the morning after a session (--on 2026-11-19)"
+    )
+    result = run("checkin", "2", "--on", "2026-11-19")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Recorded pain 2 on the morning of Thu 19 Nov, for session 1")
+    assert "settled by the next morning (unchanged at 2)" in result.stdout
+    future = one_error(run("checkin", "2", "--on", "2026-11-30"), 2)
+    assert future == "Error: --on 2026-11-30 is in the future"
 
 
 # --- corecli history --------------------------------------------------------------------
@@ -654,7 +670,7 @@ def test_history_usage_errors(run: Run, args: list[str], message: str) -> None:
 def test_history_json_and_csv_hold_every_field_in_the_same_order(
     run: Run, store: History, option: list[str]
 ) -> None:
-    add_session(store, MARCH, pain_after=None, light=None)
+    add_session(store, MARCH, pain_after=None)
     add_session(
         store,
         MARCH + timedelta(days=1),
@@ -910,7 +926,7 @@ def test_a_history_that_cannot_be_written_does_not_stop_the_session(
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "Session complete." in lines
-    assert advice(result) == LIGHT_ADVICE[Light.green]
+    assert advice(result) == GREEN_2_3
     assert result.stderr == (
         "History not saved: history.sqlite3 cannot be written: the disk is full\n"
     )
@@ -926,7 +942,7 @@ def test_a_history_that_cannot_be_opened_does_not_stop_the_session(
     result = run(*PIRIFORMIS, "--screened", "--pain-before", "2", "--pain-after", "3")
     assert result.exit_code == 0, result.output
     assert "Session complete." in result.stdout
-    assert advice(result) == LIGHT_ADVICE[Light.green]
+    assert advice(result) == GREEN_2_3
     assert result.stderr == (
         "History not saved: history.sqlite3 cannot be written (readonly); check its permissions\n"
     )

@@ -22,18 +22,18 @@ import pytest
 
 from corecli.errors import CorecliError
 from corecli.models import ItemRecord, SessionRecord
-from corecli.programme import Flag, PastSession
+from corecli.programme import Change, Decision, Flag, Setup, Standing
+from corecli.session_log import SessionLog
 from corecli.stats import OutcomeCount, SessionMark
 from corecli.store.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
     History,
     HistoryProblem,
-    SessionLog,
     _problem,
 )
 from corecli.store.home import history_path
-from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
+from corecli.vocab import Ending, Group, Level, Light, Outcome, PainSpan, Phase, PlanCondition
 
 EXERCISES = ("pelvic-tilt", "bird-dog", "dead-bug")
 MONDAY = datetime(2024, 3, 4, 7, 30)  # a Monday morning
@@ -150,10 +150,7 @@ def real_database(path: Path, sessions: int = 40) -> None:
         for n in range(sessions):
             session_id = begin(history, MONDAY + timedelta(days=n), routine="r" * 400)
             history.end_session(
-                session_id,
-                record(MONDAY + timedelta(days=n), [Outcome.done] * 3),
-                pain_after=None,
-                light=None,
+                session_id, record(MONDAY + timedelta(days=n), [Outcome.done] * 3), pain_after=None
             )
 
 
@@ -173,7 +170,7 @@ def test_a_new_history_is_created_at_the_current_version_in_wal_mode(path: Path)
             name
             for (name,) in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         }
-    assert tables == {"sessions", "items", "screenings", "walks", "flags"}
+    assert tables == {"sessions", "items", "screenings", "walks", "flags", "profile", "decisions"}
 
 
 def test_an_empty_file_is_a_new_history(path: Path) -> None:
@@ -207,7 +204,8 @@ def test_an_old_history_is_migrated_and_keeps_its_sessions(path: Path) -> None:
         # The tables and columns the migration added work.
         history.add_walk(datetime(2023, 11, 21, 12, 0), 20)
         history.add_screening(datetime(2023, 11, 21, 12, 5), {"numbness": False})
-        history.set_pain_after(1, 3, Light.green)
+        history.set_pain_after(1, 3)
+        history.set_light(1, Light.green)
         history.save_item(1, 1, item("bird-dog", Outcome.hurt), date(2023, 11, 20))
         assert history.walk_minutes_by_week() == {date(2023, 11, 20): 20}
         assert history.last_screening() is not None
@@ -444,7 +442,7 @@ def test_end_session_records_the_ending_and_every_exercise(path: Path, history: 
         ending=Ending.quit,
     )
 
-    history.end_session(session_id, finished, pain_after=3, light=Light.amber)
+    history.end_session(session_id, finished, pain_after=3)
 
     assert stored_outcomes(path, session_id) == ["done", "hurt", "stopped"]
     [row] = history.sessions()
@@ -454,7 +452,7 @@ def test_end_session_records_the_ending_and_every_exercise(path: Path, history: 
     assert (row.active_s, row.total_s) == (50.0, 1800.0)
     assert (row.done, row.items) == (1, 3)
     assert (row.pain_before, row.pain_after, row.pain_next_day) == (5, 3, None)
-    assert row.light is Light.amber
+    assert (row.light, row.hurt) == (None, 1)  # the light is set by settling the session
     assert history.flags() == [Flag("bird-dog", date(2024, 3, 4))]  # the day it started
     with raw(path) as connection:
         assert connection.execute(
@@ -474,10 +472,7 @@ def test_sessions_are_listed_newest_first_and_filtered(history: History) -> None
     for n, started in enumerate(starts):
         ids[n] = begin(history, started)
     history.end_session(
-        ids[3],
-        record(starts[3], [Outcome.done, Outcome.done, Outcome.skipped]),
-        pain_after=None,
-        light=None,
+        ids[3], record(starts[3], [Outcome.done, Outcome.done, Outcome.skipped]), pain_after=None
     )
 
     listed = history.sessions()
@@ -498,24 +493,13 @@ def test_sessions_are_listed_newest_first_and_filtered(history: History) -> None
 
 def test_set_pain_after(history: History) -> None:
     session_id = begin(history, MONDAY)
-    history.end_session(session_id, record(MONDAY, [Outcome.done] * 3), pain_after=None, light=None)
+    history.end_session(session_id, record(MONDAY, [Outcome.done] * 3), pain_after=None)
 
-    history.set_pain_after(session_id, 6, Light.red)
+    history.set_pain_after(session_id, 6)
+    history.set_light(session_id, Light.red)
 
     [row] = history.sessions()
     assert (row.pain_after, row.light) == (6, Light.red)
-
-
-def test_check_in_scores_one_session(history: History) -> None:
-    earlier = begin(history, MONDAY)
-    latest = begin(history, MONDAY + timedelta(days=1))
-
-    history.check_in(latest, 4, Light.amber)
-    history.check_in(latest, 2, Light.green)  # a second check-in replaces the first
-
-    rows = {row.id: row for row in history.sessions()}
-    assert (rows[latest].pain_next_day, rows[latest].light) == (2, Light.green)
-    assert (rows[earlier].pain_next_day, rows[earlier].light) == (None, None)
 
 
 # --- The log a running session writes through ------------------------------------------
@@ -525,27 +509,30 @@ def test_a_session_log_records_a_whole_session(path: Path, history: History) -> 
     log = SessionLog(history)
     assert not log.saved
 
-    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=4)
+    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=4, counts=False)
     log.item(0, item("pelvic-tilt", Outcome.done, 50))
     log.item(1, item("bird-dog", Outcome.hurt))
     assert stored_outcomes(path, log.session_id or 0) == ["done", "hurt", "not-reached"]
-    log.end(record(MONDAY, [Outcome.done, Outcome.hurt, Outcome.done]), pain_after=3, light=None)
-    log.pain_after(2, Light.green)
+    log.end(record(MONDAY, [Outcome.done, Outcome.hurt, Outcome.done]), pain_after=3)
+    log.after(2, None)
+    settled = log.settle()
+    assert settled is not None and settled.decision is None  # it does not count
 
     assert log.saved
     assert log.problem is None
     [row] = history.sessions()
     assert (row.id, row.done, row.items, row.ending) == (log.session_id, 2, 3, Ending.finished)
-    assert (row.pain_before, row.pain_after, row.light) == (4, 2, Light.green)
+    # down 2, but one exercise hurt: amber
+    assert (row.pain_before, row.pain_after, row.light) == (4, 2, Light.amber)
     assert history.flags() == [Flag("bird-dog", MONDAY.date())]
 
 
 def test_a_session_log_without_a_history_only_says_why(history: History) -> None:
     log = SessionLog(None, "the history folder is read-only")
 
-    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None)
+    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None, counts=False)
     log.item(0, item("pelvic-tilt", Outcome.done, 50))
-    log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None, light=None)
+    log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None)
 
     assert not log.saved
     assert log.problem == "the history folder is read-only"
@@ -556,7 +543,7 @@ def test_a_session_log_that_cannot_write_stops_trying_and_keeps_the_reason(
     path: Path, history: History
 ) -> None:
     log = SessionLog(history)
-    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None)
+    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None, counts=False)
     holder = History.open(path)
     try:
         holder._db.execute("BEGIN IMMEDIATE")  # another program holds the write lock
@@ -568,7 +555,7 @@ def test_a_session_log_that_cannot_write_stops_trying_and_keeps_the_reason(
         assert "locked by another program" in log.problem
         holder._db.execute("ROLLBACK")
         log.item(1, item("bird-dog", Outcome.done, 50))  # no longer tried, even unlocked
-        log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None, light=None)
+        log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None)
     finally:
         holder.close()
 
@@ -634,9 +621,7 @@ def write_sessions(history: History, first_day: datetime, count: int) -> None:
         started = first_day + timedelta(hours=n)
         session_id = begin(history, started)
         history.save_item(session_id, 0, item("pelvic-tilt", Outcome.done, 50), started.date())
-        history.end_session(
-            session_id, record(started, [Outcome.done] * 3), pain_after=2, light=None
-        )
+        history.end_session(session_id, record(started, [Outcome.done] * 3), pain_after=2)
 
 
 def test_two_histories_on_one_file_interleave(path: Path) -> None:
@@ -644,8 +629,8 @@ def test_two_histories_on_one_file_interleave(path: Path) -> None:
         first = begin(one, MONDAY)
         second = begin(two, MONDAY + timedelta(minutes=1))
         one.save_item(first, 0, item("pelvic-tilt", Outcome.done, 50), MONDAY.date())
-        two.end_session(second, record(MONDAY, [Outcome.done] * 3), pain_after=None, light=None)
-        one.end_session(first, record(MONDAY, [Outcome.skipped] * 3), pain_after=None, light=None)
+        two.end_session(second, record(MONDAY, [Outcome.done] * 3), pain_after=None)
+        one.end_session(first, record(MONDAY, [Outcome.skipped] * 3), pain_after=None)
 
         assert [(row.id, row.done) for row in two.sessions()] == [(second, 3), (first, 0)]
 
@@ -723,7 +708,7 @@ with History.open(path) as history:
             routine=f"worker-{worker}", phase=Phase.recovery, condition=PlanCondition.general,
             started=started, ended=started + timedelta(minutes=4), ending=Ending.finished,
             planned_s=180, active_s=150.0, paused_s=0.0, total_s=240.0, items=done),
-            pain_after=None, light=None)
+            pain_after=None)
 print("done", flush=True)
 """
 
@@ -833,7 +818,7 @@ def test_session_marks_are_every_session_oldest_first(history: History) -> None:
         (datetime(2024, 2, 29, 21, 0), 1),
     ]:
         session_id = begin(history, started)
-        history.set_pain_after(session_id, pain, None)
+        history.set_pain_after(session_id, pain)
 
     assert history.session_marks() == [
         SessionMark(date(2024, 2, 29), 1),
@@ -852,9 +837,7 @@ def test_outcome_counts_count_skips_and_hurts_over_every_session(history: Histor
     ]
     for n, session in enumerate(outcomes):
         started = MONDAY + timedelta(days=n)
-        history.end_session(
-            begin(history, started), record(started, session), pain_after=None, light=None
-        )
+        history.end_session(begin(history, started), record(started, session), pain_after=None)
 
     assert sorted(history.outcome_counts()) == [
         OutcomeCount("bird-dog", Outcome.skipped, 3),
@@ -864,22 +847,46 @@ def test_outcome_counts_count_skips_and_hurts_over_every_session(history: Histor
     ]
 
 
-def test_progress_is_the_latest_sessions_oldest_first_and_the_flags(history: History) -> None:
-    for n, outcome in enumerate([Outcome.done, Outcome.hurt, Outcome.done]):
-        started = MONDAY + timedelta(days=2 * n)
-        history.end_session(
-            begin(history, started),
-            record(started, [outcome, Outcome.done, Outcome.done]),
-            pain_after=2,
-            light=Light.green if n else Light.amber,
-        )
+def test_the_programme_keeps_its_setup_and_an_append_only_log(history: History) -> None:
+    assert history.profile() is None
+    assert history.decisions() == []
+    setup = Setup(PainSpan.chronic, 5, frozenset({Group.pregnancy}))
+    history.set_profile(setup, datetime(2024, 3, 4, 8, 0))
+    assert history.profile() == setup
+    first = Decision(
+        date(2024, 3, 4),
+        Standing(Phase.recovery, Level.beginner, 0, date(2024, 3, 4)),
+        Change.start,
+        "recovery, beginner level, base dose: set up",
+    )
+    session_id = begin(history, MONDAY)
+    second = Decision(
+        date(2024, 3, 6),
+        Standing(Phase.recovery, Level.beginner, 1, date(2024, 3, 4), 1),
+        Change.up,
+        "up one step",
+        session_id,
+        Light.green,
+    )
+    history.add_decision(first)
+    history.add_decision(second)
+    assert history.decisions() == [second, first]  # newest first
+    assert history.decisions(judged=True) == [second]
+    assert history.decisions_of(session_id) == [second]
+    history.set_profile(setup._replace(usual_pain=3), datetime(2024, 3, 8, 8, 0))
+    assert history.profile() == setup._replace(usual_pain=3)  # one profile, replaced
 
-    progress = history.progress(limit=2)
-    assert progress.sessions == [
-        PastSession(date(2024, 3, 6), Phase.recovery, Light.green, True),
-        PastSession(date(2024, 3, 8), Phase.recovery, Light.green, True),
-    ]
-    assert progress.flags == [Flag("pelvic-tilt", date(2024, 3, 6))]
+
+def test_check_in_records_the_morning_and_a_skip(history: History) -> None:
+    earlier = begin(history, MONDAY)
+    latest = begin(history, MONDAY + timedelta(days=1))
+
+    history.check_in(latest, 4, date(2024, 3, 6))
+    history.check_in(earlier, None, date(2024, 3, 5))  # asked, and skipped
+
+    rows = {row.id: row for row in history.sessions()}
+    assert (rows[latest].pain_next_day, rows[latest].next_day_on) == (4, date(2024, 3, 6))
+    assert (rows[earlier].pain_next_day, rows[earlier].next_day_on) == (None, date(2024, 3, 5))
 
 
 def test_last_screening_is_the_newest(history: History) -> None:

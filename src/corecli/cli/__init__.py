@@ -29,10 +29,8 @@ if TYPE_CHECKING:  # Typer 0.29 vendors Click; only its type is used here
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "catalogue": ("Browse the exercises", ("list", "show", "schema")),
     "routines": ("Plan and follow a routine", ("plan", "view", "run")),
-    "tracking": (
-        "Keep track",
-        ("history", "stats", "checkin", "walk", "unflag", "screen"),
-    ),
+    "programme": ("Your programme", ("start", "today", "log", "checkin")),
+    "tracking": ("Keep track", ("history", "stats", "walk", "unflag", "screen")),
     "config": ("Settings", ("config",)),
 }
 MODULE_OF = {name: module for module, (_, names) in GROUPS.items() for name in names}

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from corecli.catalogue import Catalogue
     from corecli.models import Config
     from corecli.programme import Progress
-    from corecli.store.history import History, SessionLog
+    from corecli.session_log import SessionLog
+    from corecli.store.history import History
 
 
 def catalogue(context: Context, extra: Sequence[Path] | None = None) -> Catalogue:
@@ -41,11 +42,12 @@ def settings(context: Context) -> Config:
 def progress(context: Context) -> Progress:
     """What the next plan depends on; for a new user, nothing (and no SQLite opened)."""
     from corecli.programme import Progress
+    from corecli.progress import read_progress
 
     if not history_path(context.home).exists():
         return Progress()
     with history(context) as opened:
-        return opened.progress()
+        return read_progress(opened, context.today)
 
 
 @contextmanager
@@ -67,7 +69,8 @@ def session_log(context: Context, *, create: bool = True) -> Iterator[SessionLog
     Unless ``create``, as for a dry run, nothing is made: a person with no history
     gets an empty log (and no SQLite is opened).
     """
-    from corecli.store.history import History, HistoryProblem, SessionLog
+    from corecli.session_log import SessionLog
+    from corecli.store.history import History, HistoryProblem
 
     path = history_path(context.home)
     if not create and not path.exists():

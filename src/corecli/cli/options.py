@@ -18,7 +18,7 @@ import typer
 from corecli.cli.help import Command, Group
 from corecli.errors import UsageProblem
 from corecli.text import or_list
-from corecli.vocab import Equipment, Level, Phase, PlanCondition
+from corecli.vocab import Equipment, Legs, Level, Phase, PlanCondition
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -128,7 +128,7 @@ FormatOption = Annotated[
 ]
 PhaseOption = Annotated[
     Phase | None,
-    choice("PHASE", Phase, "Stage of recovery (default: from your history; acute to start)"),
+    choice("PHASE", Phase, "Stage of recovery (default: from your programme; acute to start)"),
 ]
 MinutesOption = Annotated[
     int | None,
@@ -160,6 +160,9 @@ ExcludeOption = Annotated[
     list[str] | None,
     typer.Option(metavar="ID", help="Exercise to leave out (repeatable).", show_default=False),
 ]
+LegsOption = choice(
+    "WHERE", Legs, "Disc or sciatica: where leg symptoms went in the session (else asked)"
+)
 SeedOption = Annotated[
     int | None,
     number("N", 0, 2**32 - 1, "Another number gives another plan (default: today's date)."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar
 
 import typer
 
@@ -23,6 +23,7 @@ from corecli.cli.options import (
     FloorOption,
     FormatOption,
     IncludeOption,
+    LegsOption,
     LevelOption,
     MinutesOption,
     PhaseOption,
@@ -34,18 +35,23 @@ from corecli.cli.options import (
     number,
 )
 from corecli.cli.output import print_json, tell
+from corecli.cli.setup import before_planning
 from corecli.errors import UsageProblem
-from corecli.vocab import Ending, Level, Phase, PlanCondition
+from corecli.vocab import Ending, Legs, Level, Phase, PlanCondition
 
 if TYPE_CHECKING:
     from corecli.catalogue import Catalogue
     from corecli.models import Config, Routine
     from corecli.planner import LeftOut, PlanOptions
-    from corecli.store.history import SessionLog
+    from corecli.programme import Progress
     from corecli.timeline import Segment
+    from corecli.workout import Workout
 
 app = command_group()
 T = TypeVar("T")
+
+# Conditions whose after-session check asks where leg symptoms went.
+LEG_CONDITIONS = frozenset({PlanCondition.disc, PlanCondition.sciatica})
 
 # How a session's ending shows in the exit code, as for any program stopped so.
 EXIT_CODES = {Ending.interrupted: 130, Ending.terminated: 143}
@@ -85,6 +91,7 @@ def plan(
 
     Example: corecli plan --phase recovery --minutes 20 -o ~/back/today.toml
     """
+    from corecli.cli.setup import before_planning
     from corecli.planner import left_out, plan_next
     from corecli.store.routine_files import save_routine
 
@@ -92,9 +99,10 @@ def plan(
     options = plan_options(
         phase, minutes, equipment, condition, level, floor, include, exclude, seed
     )._replace(name=name)
-    catalogue = folder.catalogue(context, catalog)
+    catalogue, config = folder.catalogue(context, catalog), folder.settings(context)
+    later = before_planning(context)
     progress = folder.progress(context)
-    planned = plan_next(catalogue, options, folder.settings(context), progress, context.today)
+    planned = plan_next(catalogue, options, config, progress, context.today)
     if output is not None:
         save_routine(planned.routine, output, force=force)
     tell(planned.notes)
@@ -103,6 +111,7 @@ def plan(
     print_routine(context, planned.routine, catalogue, output_format, kept_out)
     if output is not None:
         tell([f"Saved to {output}. Look at it again with: corecli view {output}"])
+    tell(later)
 
 
 @command(app)
@@ -204,6 +213,11 @@ def run(
             min=0.01, max=1000.0, metavar="X", help="Run the clock X times faster (default: 1)."
         ),
     ] = 1.0,
+    legs: Annotated[Legs | None, LegsOption] = None,
+    practice: Annotated[
+        bool,
+        typer.Option("--practice", help="A try-out: saved, but it does not move your programme."),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the timeline with start times, then stop.")
     ] = False,
@@ -213,8 +227,10 @@ def run(
 
     Keys: space pause · n next · b back · s skip · x this hurts · i steps · q quit · ? help.
 
-    Without a routine or --phase, the phase comes from your history. Asks for pain
+    Without a routine, it plans today's session from your programme. Asks for pain
     (0-10) before and after, and a weekly safety screen; the session is saved as it goes.
+    Only a full session of your programme's plan moves it on: --exercise, --phase,
+    --practice and routines made for another phase do not.
 
     Example: corecli run today.toml
     """
@@ -222,30 +238,25 @@ def run(
     options = plan_options(
         phase, minutes, equipment, condition, level, floor, include, exclude, seed
     )
-    check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after)
+    check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after, legs)
     config, catalogue = folder.settings(context), folder.catalogue(context, catalog)
+    planning = not dry_run and routine_file is None and exercise is None
+    later = before_planning(context) if planning else []
     with folder.session_log(context, create=not dry_run) as log:
+        progress = log.progress(context.today)
         routine, timeline = routine_to_run(
-            context, catalogue, config, log, routine_file, exercise, options, prep, transition
+            context, catalogue, config, progress, routine_file, exercise, options, prep, transition
         )
         if dry_run:
             return print_timeline(timeline, routine, catalogue)
         from corecli.cli.terminal import play_workout  # the player: only for a session
-        from corecli.script import Script
-        from corecli.workout import Workout
 
-        workout = Workout(
-            timeline,
-            Script.for_routine(routine, catalogue),
-            pain_before=pain_before,
-            pain_after=pain_after,
-            check_in=not no_check_in,
-            screened=screened,
-            self_paced=self_paced,
-            speed=speed,
-        )
+        aside = not_counted(routine, progress, routine_file, exercise, options, practice)
+        told = Told(pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs)
+        workout = build_workout(timeline, routine, catalogue, config, aside, told)
         sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
         result = play_workout(context, workout, log, plain=plain, **sounds)
+    tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
 
 
@@ -256,6 +267,7 @@ def check_run(
     no_check_in: bool,
     pain_before: int | None,
     pain_after: int | None,
+    legs: Legs | None = None,
 ) -> None:
     """Refuse the options of ``run`` that cannot go together, before anything is read."""
     if routine_file is not None and exercise is not None:
@@ -267,13 +279,36 @@ def check_run(
         )
     if no_check_in and (pain_before is not None or pain_after is not None):
         raise UsageProblem("--no-check-in asks no pain questions; drop it or the pain options")
+    if no_check_in and legs is not None:
+        raise UsageProblem("--no-check-in asks no questions; drop it or --legs")
+
+
+def not_counted(
+    routine: Routine,
+    progress: Progress,
+    routine_file: Path | None,
+    exercise: str | None,
+    options: PlanOptions,
+    practice: bool,
+) -> str | None:
+    """Why a run will not move the programme, or None for a full session of its plan."""
+    from corecli.programme import why_not_counted
+
+    return why_not_counted(
+        progress.standing,
+        routine.phase,
+        practice=practice,
+        exercise=exercise is not None,
+        phase_given=options.phase is not None,
+        from_file=routine_file is not None,
+    )
 
 
 def routine_to_run(
     context: Context,
     catalogue: Catalogue,
     config: Config,
-    log: SessionLog,
+    progress: Progress,
     routine_file: Path | None,
     exercise: str | None,
     options: PlanOptions,
@@ -292,7 +327,7 @@ def routine_to_run(
         prep_s=given_or(prep, config.prep), transition_s=given_or(transition, config.transition)
     )
     if routine_file is None and exercise is None:
-        planned = plan_next(catalogue, options, config, log.progress(), context.today, timing)
+        planned = plan_next(catalogue, options, config, progress, context.today, timing)
         tell(planned.notes)
         routine = planned.routine
     else:
@@ -300,7 +335,7 @@ def routine_to_run(
             routine = load_routine(routine_file, catalogue)
         else:
             routine = single_exercise_routine(catalogue.find(exercise or ""), context.today)
-        tell(flag_notes((item.exercise for item in routine.items), log.flags()))
+        tell(flag_notes((item.exercise for item in routine.items), progress.flags))
     return routine, build_timeline(routine_items(routine, catalogue), timing)
 
 
@@ -309,6 +344,41 @@ def print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalog
     from corecli.views.routine import timeline_lines
 
     typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
+
+
+class Told(NamedTuple):
+    """What ``run`` was told about the session on the command line."""
+
+    pain_before: int | None
+    pain_after: int | None
+    check_in: bool
+    screened: bool
+    self_paced: bool
+    speed: float
+    legs: Legs | None
+
+
+def build_workout(
+    timeline: list[Segment],
+    routine: Routine,
+    catalogue: Catalogue,
+    config: Config,
+    aside: str | None,
+    told: Told,
+) -> Workout:
+    """The workout ``run`` plays: it counts unless ``aside`` says why not, and asks
+    where leg symptoms went for disc and sciatica."""
+    from corecli.script import Script
+    from corecli.workout import Workout
+
+    return Workout(
+        timeline,
+        Script.for_routine(routine, catalogue),
+        counts=aside is None,
+        note=aside and f"Practice: this does not change your programme ({aside}).",
+        ask_legs=bool(LEG_CONDITIONS.intersection({routine.condition, config.condition})),
+        **told._asdict(),
+    )
 
 
 def given_or(value: T | None, setting: T) -> T:

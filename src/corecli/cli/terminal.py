@@ -19,13 +19,12 @@ from corecli.cli.context import Context
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
 from corecli.player import PlainScreen, Screen, Sound
-from corecli.programme import LIGHT_ADVICE
 from corecli.script import Script
-from corecli.store.history import SessionLog
+from corecli.session_log import SessionLog
 from corecli.views.history_table import LIGHT_STYLE
 from corecli.views.parts import literal
 from corecli.views.session import LiveScreen
-from corecli.vocab import Light
+from corecli.vocab import Legs, Light
 from corecli.workout import Devices, Workout, WorkoutResult, guided_workout
 
 
@@ -46,9 +45,11 @@ class TerminalPrompts:
     def say(self, line: str) -> None:
         self._console.print(literal(line))
 
-    def show_light(self, light: Light) -> None:
-        advice = Text(LIGHT_ADVICE[light], style=LIGHT_STYLE[light])
-        self._console.print(advice, soft_wrap=self._plain)
+    def ask_legs(self) -> Legs | None:
+        return prompts.ask_legs(say=typer.echo) if self.interactive else None
+
+    def show_light(self, light: Light, line: str) -> None:
+        self._console.print(Text(line, style=LIGHT_STYLE[light]), soft_wrap=self._plain)
 
     def show_advice(self, advice: str) -> None:
         self._console.print(Text(advice, style="bold"))

@@ -1,4 +1,4 @@
-"""Commands that keep track: history, stats, checkin, walk, unflag, screen.
+"""Commands that keep track: history, stats, walk, unflag, screen.
 
 The history and the views are imported inside each command: they need SQLite
 and Rich, which ``corecli --help`` does not.
@@ -73,12 +73,13 @@ def history(
 def stats(ctx: typer.Context) -> None:
     """Show your streak, sessions per week, pain trend and walking.
 
-    Also the exercises you skip most and those you marked as hurting.
+    Also the exercises you skip most, those you marked as hurting, and the
+    programme's decisions: each step up, back or held, and why.
 
     Example: corecli stats
     """
     from corecli.stats import gather_stats
-    from corecli.views.stats import stats_view
+    from corecli.views.stats import DECISIONS_SHOWN, stats_view
 
     context = current(ctx)
     with folder.history(context) as store:
@@ -89,47 +90,13 @@ def stats(ctx: typer.Context) -> None:
             store.flags(),
             context.today,
         )
+        decisions = store.decisions(limit=DECISIONS_SHOWN)
     names = {}
     # The catalogue only to name the exercises; if one's own file is broken, ids will do.
     with contextlib.suppress(CorecliError):
         if figures.skipped or figures.hurt or figures.flagged:
             names = {e.id: e.name for e in folder.catalogue(context)}
-    context.console.print(stats_view(figures, names))
-
-
-@command(app)
-def checkin(
-    ctx: typer.Context,
-    pain: Annotated[
-        int,
-        typer.Argument(
-            min=0, max=10, metavar="PAIN", help="Pain this morning, 0 (none) to 10 (worst)."
-        ),
-    ],
-) -> None:
-    """Record this morning's pain after your last session.
-
-    A morning worse than before the session turns its light red.
-
-    Example: corecli checkin 2
-    """
-    from corecli.programme import LIGHT_ADVICE, traffic_light
-
-    with folder.history(current(ctx)) as store:
-        latest = store.sessions(limit=1)
-        if not latest:
-            raise UsageProblem("there is no session to check in for yet; run one first")
-        session = latest[0]
-        light = traffic_light(session.pain_before, session.pain_after, pain)
-        store.check_in(session.id, pain, light)
-    was = session.pain_next_day
-    replaced = f" (was {was})" if was is not None and was != pain else ""
-    typer.echo(
-        f"Recorded pain {pain}{replaced} the morning after the session of"
-        f" {session.started:%a %d %b}."
-    )
-    if light is not None:
-        typer.echo(LIGHT_ADVICE[light])
+    context.console.print(stats_view(figures, names, decisions))
 
 
 @command(app)

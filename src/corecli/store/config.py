@@ -123,6 +123,13 @@ def set_value(home: Path, key: str, text: str) -> Config:
     return _save(home, settings)
 
 
+def update(home: Path, values: dict[str, Any]) -> Config:
+    """Set several checked values at once (as ``corecli start`` does) and save."""
+    settings = _explicit(load_config(home))
+    settings.update(values)
+    return _save(home, settings)
+
+
 def unset_value(home: Path, key: str) -> Config:
     """Remove ``key`` from ``config.toml``, back to its built-in default; return the settings.
 

@@ -13,16 +13,27 @@ import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corecli.errors import CorecliError, visible
-from corecli.programme import Flag, PastSession, Progress, week_start
+from corecli.programme import Decision, Flag, Setup, Standing, week_start
 from corecli.safety import Screening
 from corecli.stats import OutcomeCount, SessionMark
-from corecli.vocab import Ending, Light, Outcome, Phase, PlanCondition
+from corecli.vocab import (
+    Change,
+    Ending,
+    Group,
+    Legs,
+    Level,
+    Light,
+    Outcome,
+    PainSpan,
+    Phase,
+    PlanCondition,
+)
 
 if TYPE_CHECKING:  # the models need pydantic, which reading the history does not
     from corecli.models import ItemRecord, SessionRecord
@@ -77,6 +88,43 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL
         )""",
     ),
+    # 3: the programme: which sessions count, the next morning's day, leg symptoms,
+    # the answers of corecli start, and the log of decisions. Older sessions count
+    # for nothing; the programme carries over their last phase.
+    (
+        "ALTER TABLE sessions ADD COLUMN counts INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE sessions ADD COLUMN logged INTEGER NOT NULL DEFAULT 0",  # 1: corecli log
+        "ALTER TABLE sessions ADD COLUMN next_day_on TEXT",  # the morning asked about
+        "ALTER TABLE sessions ADD COLUMN legs TEXT",
+        """CREATE TABLE profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            at TEXT NOT NULL,
+            span TEXT NOT NULL,
+            usual_pain INTEGER NOT NULL,
+            groups TEXT NOT NULL  -- JSON list
+        )""",
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            level TEXT NOT NULL,
+            dose_step INTEGER NOT NULL,
+            began TEXT NOT NULL,
+            sessions INTEGER NOT NULL,
+            change TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+            light TEXT
+        )""",
+        "CREATE INDEX decisions_by_session ON decisions (session_id)",
+        # An older history starts the programme at its latest session's phase.
+        """INSERT INTO decisions (day, phase, level, dose_step, began, sessions, change, reason)
+            SELECT substr(started, 1, 10), phase,
+                CASE phase WHEN 'maintenance' THEN 'intermediate' ELSE 'beginner' END,
+                0, substr(started, 1, 10), 0, 'start',
+                phase || ': carried over from your sessions up to ' || substr(started, 1, 10)
+            FROM sessions ORDER BY started DESC, id DESC LIMIT 1""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -112,96 +160,19 @@ class SessionRow(NamedTuple):
     pain_after: int | None
     pain_next_day: int | None
     light: Light | None
+    counts: bool = False  # a session of the programme's own plan
+    logged: bool = False  # recorded with corecli log, not timed
+    next_day_on: date | None = None  # the morning asked about (answered or skipped)
+    legs: Legs | None = None
+    hurt: int = 0  # exercises marked "this hurts"
 
     @property
     def completed(self) -> bool:
         return self.ending is Ending.finished
 
-
-class SessionLog:
-    """The history as a session sees it: what the plan and the screen read before it
-    starts, and the writes as it goes, which never stop the session.
-
-    If the history cannot be written (a read-only folder, a full disk), the
-    session goes on and ``problem`` says why it was not saved.
-    """
-
-    def __init__(self, history: History | None, problem: str | None = None) -> None:
-        self._history = history
-        self.problem = problem if history is None else None
-        self.session_id: int | None = None
-        self._day: date | None = None  # the session's date, for flags
-
     @property
-    def saved(self) -> bool:
-        return self._history is not None and self.session_id is not None
-
-    def progress(self) -> Progress:
-        """What the next plan depends on (nothing without a history)."""
-        return Progress() if self._history is None else self._history.progress()
-
-    def flags(self) -> list[Flag]:
-        """The exercises marked as hurting so far (none without a history)."""
-        return [] if self._history is None else self._history.flags()
-
-    def last_screening(self) -> Screening | None:
-        return None if self._history is None else self._history.last_screening()
-
-    def add_screening(self, at: datetime, answers: dict[str, bool]) -> None:
-        """Keep the answers; if they cannot be kept, the screen is simply asked again."""
-        if self._history is not None:
-            with contextlib.suppress(HistoryProblem):
-                self._history.add_screening(at, answers)
-
-    def begin(self, record: SessionRecord, pain_before: int | None) -> None:
-        """Record the session as started; ``record`` lists its items, none reached yet."""
-        self._day = record.started.date()
-        if self._history is None:
-            return
-        try:
-            self.session_id = self._history.begin_session(
-                started=record.started,
-                routine=record.routine,
-                phase=record.phase,
-                condition=record.condition,
-                planned_s=record.planned_s,
-                items=record.items,
-                pain_before=pain_before,
-            )
-        except HistoryProblem as problem:
-            self._give_up(problem)
-
-    def item(self, position: int, item: ItemRecord) -> None:
-        session_id, day = self.session_id, self._day
-        if session_id is not None and day is not None:
-            self._try(lambda history: history.save_item(session_id, position, item, day))
-
-    def end(self, record: SessionRecord, pain_after: int | None, light: Light | None) -> None:
-        if self.session_id is not None:
-            session_id = self.session_id
-            self._try(
-                lambda history: history.end_session(
-                    session_id, record, pain_after=pain_after, light=light
-                )
-            )
-
-    def pain_after(self, pain_after: int | None, light: Light | None) -> None:
-        if self.session_id is not None:
-            session_id = self.session_id
-            self._try(lambda history: history.set_pain_after(session_id, pain_after, light))
-
-    def _try(self, write: Callable[[History], object]) -> None:
-        if self._history is None:
-            return
-        try:
-            write(self._history)
-        except HistoryProblem as problem:
-            self._give_up(problem)
-
-    def _give_up(self, problem: HistoryProblem) -> None:
-        """Stop writing: the rest of the session runs unsaved, and says why."""
-        self.problem = str(problem)
-        self._history = None
+    def day(self) -> date:
+        return self.started.date()
 
 
 class History:
@@ -340,13 +311,26 @@ class History:
         planned_s: int,
         items: Sequence[ItemRecord],
         pain_before: int | None,
+        counts: bool = False,
+        logged: bool = False,
     ) -> int:
-        """Record a session as started, with its exercises not reached yet; returns its id."""
+        """Record a session as started, with its exercises not reached yet; returns its id.
+
+        ``counts``: a session of the programme's own plan, which can move it."""
         with self._writing():
             cursor = self._execute(
-                "INSERT INTO sessions (started, routine, phase, condition, planned_s, pain_before)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (_stamp(started), routine, phase.value, condition.value, planned_s, pain_before),
+                "INSERT INTO sessions (started, routine, phase, condition, planned_s, pain_before,"
+                " counts, logged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _stamp(started),
+                    routine,
+                    phase.value,
+                    condition.value,
+                    planned_s,
+                    pain_before,
+                    int(counts),
+                    int(logged),
+                ),
             )
             session_id = int(cursor.lastrowid or 0)
             for position, item in enumerate(items):
@@ -355,6 +339,42 @@ class History:
                     " active_s) VALUES (?, ?, ?, ?, ?, ?)",
                     (session_id, position, item.exercise, item.outcome.value, item.planned_s, 0.0),
                 )
+        return session_id
+
+    def begin_record(
+        self,
+        record: SessionRecord,
+        pain_before: int | None,
+        *,
+        counts: bool,
+        logged: bool = False,
+    ) -> int:
+        """Record the start of the session ``record`` describes; returns its id."""
+        return self.begin_session(
+            started=record.started,
+            routine=record.routine,
+            phase=record.phase,
+            condition=record.condition,
+            planned_s=record.planned_s,
+            items=record.items,
+            pain_before=pain_before,
+            counts=counts,
+            logged=logged,
+        )
+
+    def record_session(
+        self,
+        record: SessionRecord,
+        pain_before: int | None,
+        pain_after: int | None,
+        legs: Legs | None,
+        *,
+        counts: bool,
+    ) -> int:
+        """Record a whole session at once (``corecli log``); returns its id."""
+        session_id = self.begin_record(record, pain_before, counts=counts, logged=True)
+        self.end_session(session_id, record, pain_after)
+        self.set_legs(session_id, legs)
         return session_id
 
     def save_item(self, session_id: int, position: int, item: ItemRecord, day: date) -> None:
@@ -366,15 +386,13 @@ class History:
         self,
         session_id: int,
         record: SessionRecord,
-        *,
         pain_after: int | None,
-        light: Light | None,
     ) -> None:
         """Record how a session ended and every exercise's outcome."""
         with self._writing():
             self._execute(
                 "UPDATE sessions SET ended = ?, ending = ?, active_s = ?, paused_s = ?,"
-                " total_s = ?, pain_after = ?, light = ? WHERE id = ?",
+                " total_s = ?, pain_after = ? WHERE id = ?",
                 (
                     _stamp(record.ended),
                     record.ending.value,
@@ -382,7 +400,6 @@ class History:
                     record.paused_s,
                     record.total_s,
                     pain_after,
-                    light.value if light else None,
                     session_id,
                 ),
             )
@@ -401,33 +418,152 @@ class History:
                 (item.exercise, day.isoformat(), session_id),
             )
 
-    def set_pain_after(self, session_id: int, pain_after: int | None, light: Light | None) -> None:
+    def set_pain_after(self, session_id: int, pain_after: int | None) -> None:
+        self._write("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain_after, session_id))
+
+    def check_in(self, session_id: int, pain: int | None, morning: date) -> None:
+        """Record the pain on the morning after a session (None: the question was skipped)."""
         self._write(
-            "UPDATE sessions SET pain_after = ?, light = ? WHERE id = ?",
-            (pain_after, light.value if light else None, session_id),
+            "UPDATE sessions SET pain_next_day = ?, next_day_on = ? WHERE id = ?",
+            (pain, morning.isoformat(), session_id),
         )
 
-    def check_in(self, session_id: int, pain: int, light: Light | None) -> None:
-        """Record the morning-after pain score of a session, and its light again."""
+    def set_light(self, session_id: int, light: Light | None) -> None:
         self._write(
-            "UPDATE sessions SET pain_next_day = ?, light = ? WHERE id = ?",
-            (pain, light.value if light else None, session_id),
+            "UPDATE sessions SET light = ? WHERE id = ?",
+            (light.value if light else None, session_id),
         )
 
-    def sessions(self, *, since: date | None = None, limit: int | None = None) -> list[SessionRow]:
-        """Sessions newest first, optionally from a day on and at most ``limit`` of them."""
+    def set_legs(self, session_id: int, legs: Legs | None) -> None:
+        self._write(
+            "UPDATE sessions SET legs = ? WHERE id = ?",
+            (legs.value if legs else None, session_id),
+        )
+
+    def session(self, session_id: int) -> SessionRow | None:
+        rows = self.sessions(ids=(session_id,))
+        return rows[0] if rows else None
+
+    def latest_before(self, day: date, *, counted: bool = False) -> SessionRow | None:
+        """The latest session of a day before ``day``: what that morning's check-in is about
+        (``counted``: of the programme's own plan)."""
+        rows = self.sessions(before=day, counted=counted, limit=1)
+        return rows[0] if rows else None
+
+    def last_counted_day(self) -> date | None:
+        row = self._execute("SELECT max(substr(started, 1, 10)) FROM sessions WHERE counts = 1")
+        day = row.fetchone()[0]
+        return date.fromisoformat(day) if day else None
+
+    def done_on(self, day: date) -> dict[str, int]:
+        """Each exercise done on ``day``, and in how many of that day's sessions."""
+        rows = self._execute(
+            "SELECT i.exercise, count(DISTINCT s.id) FROM items i"
+            " JOIN sessions s ON s.id = i.session_id"
+            " WHERE substr(s.started, 1, 10) = ? AND i.outcome = ? GROUP BY i.exercise",
+            (day.isoformat(), Outcome.done.value),
+        )
+        return {exercise: int(times) for exercise, times in rows}
+
+    # --- The programme --------------------------------------------------------------------
+
+    def profile(self) -> Setup | None:
+        row = self._execute("SELECT span, usual_pain, groups FROM profile").fetchone()
+        if row is None:
+            return None
+        span, usual, groups = row
+        return Setup(PainSpan(span), usual, frozenset(Group(g) for g in json.loads(groups)))
+
+    def set_profile(self, setup: Setup, at: datetime) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO profile (id, at, span, usual_pain, groups)"
+            " VALUES (1, ?, ?, ?, ?)",
+            (
+                _stamp(at),
+                setup.span.value,
+                setup.usual_pain,
+                json.dumps(sorted(g.value for g in setup.groups)),
+            ),
+        )
+
+    def add_decision(self, decision: Decision) -> None:
+        standing = decision.standing
+        self._write(
+            "INSERT INTO decisions (day, phase, level, dose_step, began, sessions, change,"
+            " reason, session_id, light) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                decision.day.isoformat(),
+                standing.phase.value,
+                standing.level.value,
+                standing.dose_step,
+                standing.began.isoformat(),
+                standing.sessions,
+                decision.change.value,
+                decision.reason,
+                decision.session_id,
+                decision.light.value if decision.light else None,
+            ),
+        )
+
+    def decisions(self, *, limit: int | None = None, judged: bool = False) -> list[Decision]:
+        """The programme's decisions newest first (``judged``: only those about a session)."""
+        sql = (
+            "SELECT day, phase, level, dose_step, began, sessions, change, reason, session_id,"
+            " light FROM decisions"
+        )
+        if judged:
+            sql += " WHERE session_id IS NOT NULL"
+        sql += " ORDER BY id DESC"
+        parameters: list[object] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            parameters.append(limit)
+        return [_decision(row) for row in self._execute(sql, parameters)]
+
+    def decisions_of(self, session_id: int) -> list[Decision]:
+        """The decisions that judged one session, oldest first."""
+        rows = self._execute(
+            "SELECT day, phase, level, dose_step, began, sessions, change, reason, session_id,"
+            " light FROM decisions WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [_decision(row) for row in rows]
+
+    def sessions(
+        self,
+        *,
+        since: date | None = None,
+        before: date | None = None,
+        ids: Sequence[int] = (),
+        counted: bool = False,
+        limit: int | None = None,
+    ) -> list[SessionRow]:
+        """Sessions newest first: from a day on, before a day, by id, at most ``limit``."""
         sql = (
             "SELECT s.id, s.started, s.ended, s.ending, s.routine, s.phase, s.condition,"
             " s.planned_s, s.active_s, s.total_s, s.pain_before, s.pain_after,"
             " s.pain_next_day, s.light,"
             " (SELECT count(*) FROM items i WHERE i.session_id = s.id AND i.outcome = 'done'),"
-            " (SELECT count(*) FROM items i WHERE i.session_id = s.id)"
+            " (SELECT count(*) FROM items i WHERE i.session_id = s.id),"
+            " s.counts, s.logged, s.next_day_on, s.legs,"
+            " (SELECT count(*) FROM items i WHERE i.session_id = s.id AND i.outcome = 'hurt')"
             " FROM sessions s"
         )
         parameters: list[object] = []
+        where = []
         if since is not None:
-            sql += " WHERE s.started >= ?"
+            where.append("s.started >= ?")
             parameters.append(since.isoformat())
+        if before is not None:
+            where.append("s.started < ?")
+            parameters.append(before.isoformat())
+        if ids:
+            where.append(f"s.id IN ({', '.join('?' * len(ids))})")
+            parameters.extend(ids)
+        if counted:
+            where.append("s.counts = 1")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY s.started DESC, s.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -454,17 +590,6 @@ class History:
         return [
             OutcomeCount(exercise, Outcome(outcome), count) for exercise, outcome, count in rows
         ]
-
-    def progress(self, limit: int = 200) -> Progress:
-        """The latest ``limit`` sessions as the phase rules see them, and the flags.
-
-        The phase rules look back over a few weeks, so 200 sessions are plenty.
-        """
-        sessions = [
-            PastSession(row.started.date(), row.phase, row.light, row.completed)
-            for row in reversed(self.sessions(limit=limit))
-        ]
-        return Progress(sessions, self.flags())
 
     # --- Safety screen, walks, flags ------------------------------------------------------
 
@@ -511,7 +636,8 @@ def _session_row(row: Any) -> SessionRow:
     (id_, started, ended, ending, routine, phase, condition, planned_s, active_s, total_s) = row[
         :10
     ]
-    pain_before, pain_after, pain_next_day, light, done, items = row[10:]
+    pain_before, pain_after, pain_next_day, light, done, items = row[10:16]
+    counts, logged, next_day_on, legs, hurt = row[16:]
     return SessionRow(
         id=id_,
         started=datetime.fromisoformat(started),
@@ -529,6 +655,24 @@ def _session_row(row: Any) -> SessionRow:
         pain_after=pain_after,
         pain_next_day=pain_next_day,
         light=Light(light) if light else None,
+        counts=bool(counts),
+        logged=bool(logged),
+        next_day_on=date.fromisoformat(next_day_on) if next_day_on else None,
+        legs=Legs(legs) if legs else None,
+        hurt=hurt,
+    )
+
+
+def _decision(row: Any) -> Decision:
+    day, phase, level, dose_step, began, sessions, change, reason, session_id, light = row
+    standing = Standing(Phase(phase), Level(level), dose_step, date.fromisoformat(began), sessions)
+    return Decision(
+        date.fromisoformat(day),
+        standing,
+        Change(change),
+        reason,
+        session_id,
+        Light(light) if light else None,
     )
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from corecli.errors import visible
+from corecli.programme import Decision
 from corecli.stats import Stats
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -28,8 +29,15 @@ def bar(value: int, most: int, width: int = BAR_WIDTH) -> str:
     return "█" * max(1, round(value / most * width))
 
 
-def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
-    """`corecli stats`: streak, weekly bars, the pain sparkline, walking, trouble spots."""
+DECISIONS_SHOWN = 10
+CHANGE_WORDS = {"start": "start", "up": "up", "down": "down", "hold": "held"}
+
+
+def stats_view(
+    stats: Stats, name_of: dict[str, str], decisions: Sequence[Decision] = ()
+) -> RenderableType:
+    """`corecli stats`: streak, weekly bars, the pain sparkline, walking, trouble spots,
+    and the programme's latest decisions (``decisions`` newest first)."""
     parts: list[RenderableType] = []
     days = "day" if stats.streak_days == 1 else "days"
     parts.append(
@@ -70,7 +78,19 @@ def stats_view(stats: Stats, name_of: dict[str, str]) -> RenderableType:
         parts.append(
             Text.assemble(("\nLeft out of plans: ", "bold"), listed, " (corecli unflag ID)")
         )
+    if decisions:
+        parts.append(Text("\nProgramme decisions (newest first)", style="bold"))
+        parts.append(_decisions(decisions[:DECISIONS_SHOWN]))
     return Group(*parts)
+
+
+def _decisions(decisions: Sequence[Decision]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    for decision in decisions:
+        table.add_row(
+            f"{decision.day:%d %b}", CHANGE_WORDS[decision.change.value], visible(decision.reason)
+        )
+    return table
 
 
 def _week_bars(weeks: dict[date, int]) -> Table:

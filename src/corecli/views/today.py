@@ -1,0 +1,29 @@
+"""``corecli today`` as lines of text: plain, so it reads the same in a pipe."""
+
+from __future__ import annotations
+
+from corecli.agenda import Agenda
+from corecli.errors import visible
+from corecli.text import format_day
+
+
+def today_lines(agenda: Agenda) -> list[str]:
+    day = agenda.day
+    standing = agenda.standing
+    where = standing.describe() if standing else "acute, base dose (not set up yet)"
+    reason = agenda.reason.removeprefix(f"{where}: ")
+    lines = [
+        f"Today, {day:%a} {format_day(day)}",
+        f"Programme: {where}",
+        f"  Why: {visible(reason)}",
+        "",
+        "Due today:",
+    ]
+    for item in agenda.due:
+        mark = "done" if item.done else "to do"
+        command = "" if item.done else f"  ({item.command})"
+        lines.append(f"  [{mark}] {visible(item.label)}{command}")
+    lines.extend(f"  {visible(note)}" for note in agenda.notes if not note.startswith("Left out"))
+    if agenda.checkin is not None:
+        lines += ["", f"Check-in: {agenda.checkin.question()}", f"  {agenda.checkin.command(day)}"]
+    return lines

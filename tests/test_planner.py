@@ -1024,6 +1024,13 @@ def build_catalogue(entries: list[dict[str, Any]]) -> Catalogue:
     return Catalogue(exercises)
 
 
+def test_a_catalogue_whose_only_exercise_is_too_long_gets_a_reason_not_an_empty_plan() -> None:
+    long_hold = {"hold_s": 36, "reps": 4, "hold_max_s": 60, "per_side": True}  # 5 min 3 s
+    catalogue = build_catalogue([{"kind": "stretch", "phases": [Phase.acute], "dose": long_hold}])
+    with pytest.raises(PlanProblem, match=r"^no plan that follows the rules fits in 5 minutes"):
+        plan(PlanRequest(phase=Phase.acute, minutes=5), catalogue)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=st.lists(random_exercises, min_size=1, max_size=10), request=requests)
 def test_random_catalogues_give_valid_plans_or_a_reason(
@@ -1160,7 +1167,7 @@ def test_strengthening_the_day_after_strengthening_is_left_for_tomorrow() -> Non
     assert not [i for i in planned.routine.items if is_strength(BUNDLED.find(i.exercise))]
     assert planned.notes[-1] == (
         "Today: stretches only. Strengthening (Bridge) was yesterday, and it is done on"
-        " alternate days"
+        " alternate days (--phase plans it anyway, outside the programme)"
     )
     # Stretches yesterday, or a phase chosen by hand, change nothing.
     stretched = progress._replace(done_yesterday=frozenset({"piriformis-stretch"}))

@@ -208,7 +208,7 @@ def strength_rest(catalogue: Catalogue, done_yesterday: Iterable[str]) -> str | 
         return None
     return (
         f"Today: stretches only. Strengthening ({', '.join(sorted(rested))}) was yesterday,"
-        " and it is done on alternate days"
+        " and it is done on alternate days (--phase plans it anyway, outside the programme)"
     )
 
 
@@ -612,8 +612,8 @@ def plan_routine(catalogue: Catalogue, request: PlanRequest, today: date) -> Rou
         stretch_order = _shuffled(stretch_pool, request, rng)
         _open(draft, stretch_order)
         _fill(draft, stretch_order, strength_order, mixed)
-        if not _valid(draft.chosen, mixed, opens):
-            continue
+        if not draft.chosen or not _valid(draft.chosen, mixed, opens):
+            continue  # nothing fitted at all, or the rules are not met
         if draft.used_s > best_used:  # the same for any order: arrange only the one kept
             best, best_used = draft.chosen, draft.used_s
         if best_used >= FILL_TARGET * budget_s:

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -348,3 +349,61 @@ def test_ctrl_c_at_the_pain_prompts(isolated: Path) -> None:
     assert (session["ending"], session["pain_before"], session["pain_after"]) == ("quit", 2, None)
     assert session["light"] is None
     assert session["ended"] is not None
+
+
+def start_at_a_terminal(home: Path) -> pexpect.spawn:
+    script = f"{shlex.join([sys.executable, '-m', 'corecli', 'start'])}; echo EXIT=$?; stty -a"
+    return pexpect.spawn(
+        "bash",
+        ["--norc", "--noprofile", "-c", script],
+        env=terminal_env(home),
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=TIMEOUT_S,
+        preexec_fn=ctrl_c_works,
+    )
+
+
+@pytest.mark.slow
+def test_start_at_a_terminal_asks_each_question_and_keeps_the_answers(isolated: Path) -> None:
+    child = start_at_a_terminal(isolated)
+    try:
+        for prompt, answer in [
+            ("How long has this bout of back pain lasted?", "3"),
+            ("Your usual pain on most days, 0-10", "11"),  # refused, asked again
+            ("Please type a whole number from 0 to 10, not '11'.", "4"),
+            ("Has a clinician named your back problem?", "3"),  # stenosis
+            ("Osteoporosis, or steroid tablets", "n"),
+            ("Are you pregnant?", "n"),
+            ("Spinal surgery in the last year?", "n"),
+            ("Spondylolisthesis", "y"),
+            ("What do you have to exercise with?", "mat, chair"),
+            ("Is getting down to the floor and up again fine?", "y"),
+        ]:
+            child.expect_exact(prompt)
+            child.sendline(answer)
+        child.expect_exact("Your programme: recovery, beginner level, base dose")
+        output = expect_exit(child, 0)
+    finally:
+        child.close(force=True)
+    assert "Spondylolisthesis: plans leave out bending backward." in " ".join(output.split())
+    assert query(isolated, "SELECT span, usual_pain, groups FROM profile") == [
+        ("over-12-weeks", 4, '["spondylolisthesis"]')
+    ]
+    config = tomllib.loads((isolated / "config.toml").read_text())
+    assert config == {"condition": "stenosis", "equipment": ["chair", "mat"], "floor": True}
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_start_saves_nothing(isolated: Path) -> None:
+    child = start_at_a_terminal(isolated)
+    try:
+        child.expect_exact("How long has this bout of back pain lasted?")
+        child.sendline("1")
+        child.expect_exact("Your usual pain on most days")
+        child.sendcontrol("c")
+        expect_exit(child, 130)
+    finally:
+        child.close(force=True)
+    assert not (isolated / "config.toml").exists()
+    assert not history_path(isolated).exists()

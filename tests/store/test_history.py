@@ -201,6 +201,18 @@ def test_an_old_history_is_migrated_and_keeps_its_sessions(path: Path) -> None:
             None,
             None,
         )
+        # The programme starts where the old history's latest session was, and the
+        # old session counts for nothing.
+        assert history.decisions() == [
+            Decision(
+                date(2023, 11, 20),
+                Standing(Phase.recovery, Level.beginner, 0, date(2023, 11, 20)),
+                Change.start,
+                "recovery: carried over from your sessions up to 2023-11-20",
+            )
+        ]
+        assert not old.counts
+        assert history.profile() is None
         # The tables and columns the migration added work.
         history.add_walk(datetime(2023, 11, 21, 12, 0), 20)
         history.add_screening(datetime(2023, 11, 21, 12, 5), {"numbness": False})

@@ -42,10 +42,11 @@ def settings(context: Context) -> Config:
 def progress(context: Context) -> Progress:
     """What the next plan depends on; for a new user, nothing (and no SQLite opened)."""
     from corecli.programme import Progress
-    from corecli.progress import read_progress
 
     if not history_path(context.home).exists():
         return Progress()
+    from corecli.progress import read_progress
+
     with history(context) as opened:
         return read_progress(opened, context.today)
 

@@ -7,6 +7,7 @@ Questions are asked only at a terminal; without one, a line says what to run.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,6 +17,9 @@ from corecli.cli.options import EquipmentChoice, equipment_set
 from corecli.errors import UsageProblem
 from corecli.store.home import history_path
 from corecli.vocab import Equipment, Group, PainSpan, PlanCondition
+
+if TYPE_CHECKING:
+    from corecli.programme import Setup as SetupType
 
 SPAN_WORDS = {
     PainSpan.new: "under 6 weeks",
@@ -61,10 +65,19 @@ class Answers:
 
 
 def set_up(context: Context, answers: Answers) -> None:
-    """Ask what was not given, keep the answers, and say where the programme starts."""
+    """Ask what was not given, keep the answers, and say where the programme starts.
+    Ctrl-C or end of input at a question cancels with nothing saved."""
+    from corecli.cli.terminal import asking
+
+    with asking():
+        setup, settings = ask(context, answers)
+    keep(context, setup, settings)
+
+
+def ask(context: Context, answers: Answers) -> tuple[SetupType, dict[str, object]]:
+    """The setup's answers, and the settings for config.toml, asking what was not given."""
     from corecli import prompts
-    from corecli.programme import Setup, set_up
-    from corecli.store.config import update
+    from corecli.programme import Setup
 
     interactive = sys.stdin.isatty()
     given = {"--pain-for": answers.pain_for, "--usual-pain": answers.usual_pain}
@@ -111,7 +124,6 @@ def set_up(context: Context, answers: Answers) -> None:
     if floor is None and interactive:
         floor = prompts.ask_yes_no("Is getting down to the floor and up again fine?", say=say)
 
-    setup = Setup(span, usual, frozenset(groups))
     settings: dict[str, object] = {}
     if condition is not None:
         settings["condition"] = condition
@@ -119,6 +131,15 @@ def set_up(context: Context, answers: Answers) -> None:
         settings["equipment"] = sorted(equipment)
     if floor is not None:
         settings["floor"] = floor
+    return Setup(span, usual, frozenset(groups)), settings
+
+
+def keep(context: Context, setup: SetupType, settings: dict[str, object]) -> None:
+    """Save the answers and the settings, log where the programme starts, and say so."""
+    from corecli.programme import set_up
+    from corecli.store.config import update
+
+    say = typer.echo
     if settings:
         update(context.home, settings)
     with folder.history(context, create=True) as history:

@@ -35,7 +35,7 @@ from corecli.planner import (
     plan_routine,
     seed_for,
 )
-from corecli.programme import DOSE_STEPS, Flag, Progress, Setup, Standing
+from corecli.programme import DOSE_STEPS, Flag, LegsReport, Progress, Setup, Standing
 from corecli.store.routine_files import routine_toml
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
 from corecli.vocab import (
@@ -44,6 +44,7 @@ from corecli.vocab import (
     Equipment,
     Group,
     Kind,
+    Legs,
     Level,
     PainSpan,
     Phase,
@@ -71,6 +72,7 @@ OPTIONS = (
     "--no-floor",
     "your answers to corecli start",
     "a rest day for strengthening",
+    "where your leg symptoms went",
 )
 
 
@@ -119,6 +121,7 @@ def eligible(exercise: Exercise, request: PlanRequest) -> bool:
         and not (recovery_abdominal and not (still and exercise.direction is Direction.neutral))
         and not is_crunch_or_sit_up(exercise)
         and not (Group.pregnancy in groups and exercise.position is Position.prone)
+        and exercise.direction is not request.spread  # leg symptoms spread after it
         and not (Group.osteoporosis in groups and Condition.osteoporosis in exercise.avoid_if)
         and not (
             Group.spondylolisthesis in groups
@@ -1222,3 +1225,42 @@ def test_plan_options_are_given_when_any_one_is() -> None:
     assert not PlanOptions().given()
     assert PlanOptions(seed=0).given()
     assert PlanOptions(equipment=frozenset()).given()
+
+
+def test_leg_symptoms_spreading_leave_that_sessions_direction_out_for_disc_and_sciatica() -> None:
+    session = ("prone-lying", "prone-on-elbows", "pelvic-tilt")  # extension, mostly
+    spread = LegsReport(Legs.further, TODAY, session)
+    standing = Standing(Phase.acute, Level.beginner, 0, TODAY)
+    for condition in (PlanCondition.disc, PlanCondition.sciatica):
+        progress = Progress(standing, legs=spread)
+        planned = next_plan(PlanOptions(condition=condition, seed=3), progress=progress)
+        directions = {BUNDLED.find(i.exercise).direction for i in planned.routine.items}
+        assert Direction.extension not in directions
+        assert planned.notes[-1] == (
+            "Left out: extension exercises, since leg symptoms spread further down the leg"
+            " after the session of 1 May (back once a session leaves them the same or easing)"
+        )
+    # Other conditions, and answers of "the same", change nothing.
+    general = next_plan(PlanOptions(seed=3), progress=Progress(standing, legs=spread))
+    assert not any(line.startswith("Left out: extension") for line in general.notes)
+    same = Progress(standing, legs=spread._replace(legs=Legs.same))
+    disc = next_plan(PlanOptions(condition=PlanCondition.disc, seed=3), progress=same)
+    assert not any(line.startswith("Left out: extension") for line in disc.notes)
+
+
+def test_leg_symptoms_easing_toward_the_back_favour_that_direction() -> None:
+    session = ("prone-lying", "prone-on-elbows")
+    standing = Standing(Phase.recovery, Level.beginner, 0, TODAY)
+
+    def extension_share(legs: Legs) -> float:
+        progress = Progress(standing, legs=LegsReport(legs, TODAY, session))
+        found = [
+            BUNDLED.find(i.exercise).direction
+            for seed in range(40)
+            for i in next_plan(
+                PlanOptions(condition=PlanCondition.sciatica, seed=seed), progress=progress
+            ).routine.items
+        ]
+        return found.count(Direction.extension) / len(found)
+
+    assert extension_share(Legs.back) > extension_share(Legs.same)

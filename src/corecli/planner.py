@@ -20,8 +20,8 @@ from typing import NamedTuple, NoReturn
 from corecli.catalogue import Catalogue
 from corecli.errors import PlanProblem, UnknownExercise, UsageProblem
 from corecli.models import Config, Exercise, Item, Routine, SessionDose
-from corecli.programme import DOSE_STEPS, Guidance, Progress, plan_guidance
-from corecli.text import format_duration
+from corecli.programme import DOSE_STEPS, Guidance, LegsReport, Progress, plan_guidance
+from corecli.text import format_day, format_duration
 from corecli.timeline import TimedItem, TimelineSettings, item_s, total_s
 from corecli.vocab import (
     Condition,
@@ -29,6 +29,7 @@ from corecli.vocab import (
     Equipment,
     Group,
     Kind,
+    Legs,
     Level,
     Phase,
     PlanCondition,
@@ -44,6 +45,7 @@ SEARCH_BUDGET = 4_000  # exercises looked at, summed over attempts
 SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
 FRONT = frozenset({Target.abdominals, Target.obliques})
 DEFAULT_EQUIPMENT = frozenset({Equipment.mat})
+LEG_CONDITIONS = frozenset({PlanCondition.disc, PlanCondition.sciatica})
 STRENGTH_DAYS = 4  # strengthening dosed this many days a week or fewer: not two days running
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
 
@@ -76,6 +78,8 @@ class PlanRequest(NamedTuple):
     prefer_level: Level | None = None  # the programme's level: that rung of each ladder
     strength: bool = True  # False: a rest day for strengthening, stretches only
     groups: frozenset[Group] = frozenset()  # from corecli start: pregnancy, osteoporosis …
+    spread: Direction | None = None  # leg symptoms spread after this direction: left out
+    eased: Direction | None = None  # ... or eased toward the back: favoured
 
     @property
     def budget_minutes(self) -> int:
@@ -147,6 +151,9 @@ def plan_next(
     ]
     guidance = plan_guidance(progress._replace(flags=flags), phase=options.phase)
     request = plan_request(options, config, guidance, settings or TimelineSettings())
+    if progress.legs is not None and request.condition in LEG_CONDITIONS:
+        request, line = legs_rule(catalogue, request, progress.legs)
+        guidance.lines.extend(line)
     if options.phase is None and request.phase is not Phase.acute:
         rested = strength_rest(catalogue, progress.done_yesterday)
         if rested is not None:
@@ -192,6 +199,32 @@ def plan_request(
         settings=settings,
         floor=config.floor if options.floor is None else options.floor,
     )
+
+
+def legs_rule(
+    catalogue: Catalogue, request: PlanRequest, report: LegsReport
+) -> tuple[PlanRequest, list[str]]:
+    """Disc and sciatica (McKenzie): leg symptoms spreading further down the leg count
+    against the direction that session worked in, which is left out until a session in
+    which they stay or ease; easing toward the back favours that direction."""
+    directions = [
+        exercise.direction
+        for exercise_id in report.exercises
+        if (exercise := catalogue.get(exercise_id)) is not None
+        and exercise.direction in (Direction.extension, Direction.flexion)
+    ]
+    if not directions:
+        return request, []
+    direction = max(sorted(set(directions)), key=directions.count)
+    if report.legs is Legs.back:
+        return request._replace(eased=direction), []
+    if report.legs is not Legs.further:
+        return request, []
+    return request._replace(spread=direction), [
+        f"Left out: {direction} exercises, since leg symptoms spread further down the leg"
+        f" after the session of {format_day(report.day)} (back once a session leaves them"
+        " the same or easing)"
+    ]
 
 
 def strength_rest(catalogue: Catalogue, done_yesterday: Iterable[str]) -> str | None:
@@ -296,6 +329,12 @@ def _group_check(exercise: Exercise, request: PlanRequest) -> str | None:
     return None
 
 
+def _spread_check(exercise: Exercise, request: PlanRequest) -> str | None:
+    if request.spread is not None and exercise.direction is request.spread:
+        return f"leg symptoms spread further after {request.spread} work"
+    return None
+
+
 def _rest_check(exercise: Exercise, request: PlanRequest) -> str | None:
     if not request.strength and is_strength(exercise):
         return "a rest day for strengthening"
@@ -327,6 +366,7 @@ KEPT_OUT = (
     Check("--level", _level_check),
     Check("--condition", _condition_check),
     Check("your answers to corecli start", _group_check),
+    Check("where your leg symptoms went", _spread_check),
     Check("a rest day for strengthening", _rest_check),
     Check("--exclude", _exclude_check),
     Check("your 'this hurts' flags", _flag_check),
@@ -466,6 +506,8 @@ def _weight(exercise: Exercise, request: PlanRequest) -> float:
         favoured is not Direction.flexion or is_stretch(exercise)
     )
     weight = 3.0 if favours else 1.0
+    if request.eased is not None and exercise.direction is request.eased:
+        weight *= 2.0  # leg symptoms eased toward the back after this direction
     if Target.nerve in exercise.targets:  # a nerve slider is for sciatica, not for everyone
         weight *= 3.0 if request.condition is PlanCondition.sciatica else 0.3
     if request.prefer_level not in (None, Level.beginner):

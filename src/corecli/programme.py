@@ -17,7 +17,7 @@ from typing import NamedTuple, Protocol
 
 from corecli.errors import visible
 from corecli.text import format_day, plural
-from corecli.vocab import Change, Group, Level, Light, PainSpan, Phase
+from corecli.vocab import Change, Group, Legs, Level, Light, PainSpan, Phase
 
 DOSE_STEPS = 3  # green sessions from an exercise's base dose to the top of its range
 # The stages in order, each climbed dose step by dose step.
@@ -289,6 +289,14 @@ class Guidance(NamedTuple):
     groups: frozenset[Group] = frozenset()
 
 
+class LegsReport(NamedTuple):
+    """Where leg symptoms went in the latest session that was asked, and what it held."""
+
+    legs: Legs
+    day: date
+    exercises: tuple[str, ...]  # the exercises done in it
+
+
 class Progress(NamedTuple):
     """What the history holds that the next plan depends on."""
 
@@ -297,6 +305,7 @@ class Progress(NamedTuple):
     flags: Sequence[Flag] = ()
     done_yesterday: frozenset[str] = frozenset()  # exercises done the day before
     setup: Setup | None = None  # the answers of corecli start
+    legs: LegsReport | None = None  # disc and sciatica: the latest answer about the legs
 
 
 def plan_guidance(progress: Progress, *, phase: Phase | None = None) -> Guidance:

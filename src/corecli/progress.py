@@ -56,6 +56,7 @@ def read_progress(history: History, today: date) -> Progress:
         flags=history.flags(),
         done_yesterday=frozenset(history.done_on(today - timedelta(days=1))),
         setup=history.profile(),
+        legs=history.legs_report(),
     )
 
 

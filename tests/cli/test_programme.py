@@ -236,3 +236,21 @@ def test_a_phase_chosen_by_hand_and_practice_runs_do_not_count(run: Run, clock: 
     clock.advance(days=1)
     assert today(run)["checkin_pending"] is False  # nothing of the programme's to ask about
     assert (today(run)["phase"], today(run)["dose_step"]) == ("recovery", 0)
+
+
+def test_leg_symptoms_spreading_are_red_and_the_next_plan_leaves_that_direction_out(
+    run: Run, clock: FakeClock
+) -> None:
+    disc = ("start", "--pain-for", "under-6-weeks", "--usual-pain", "4", "--condition", "disc")
+    assert run(*disc, "--no-groups").exit_code == 0
+    planned = json.loads(run("plan", "--format", "json").stdout)
+    result = run(*SESSION, "--pain-before", "4", "--pain-after", "4", "--legs", "further")
+    assert result.exit_code == 0, result.output
+    assert "Red: leg symptoms spread further down the leg; pain unchanged at 4" in result.stdout
+    clock.advance(days=1)
+    again = run("plan", "--format", "json")
+    assert again.exit_code == 0, again.output
+    assert "since leg symptoms spread further down the leg after the session of 18 Nov" in (
+        again.stderr
+    )
+    assert planned["items"] != json.loads(again.stdout)["items"]

@@ -50,9 +50,6 @@ if TYPE_CHECKING:
 app = command_group()
 T = TypeVar("T")
 
-# Conditions whose after-session check asks where leg symptoms went.
-LEG_CONDITIONS = frozenset({PlanCondition.disc, PlanCondition.sciatica})
-
 # How a session's ending shows in the exit code, as for any program stopped so.
 EXIT_CODES = {Ending.interrupted: 130, Ending.terminated: 143}
 
@@ -368,6 +365,7 @@ def build_workout(
 ) -> Workout:
     """The workout ``run`` plays: it counts unless ``aside`` says why not, and asks
     where leg symptoms went for disc and sciatica."""
+    from corecli.planner import LEG_CONDITIONS
     from corecli.script import Script
     from corecli.workout import Workout
 

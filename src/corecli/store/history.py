@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corecli.errors import CorecliError, visible
-from corecli.programme import Decision, Flag, Setup, Standing, week_start
+from corecli.programme import Decision, Flag, LegsReport, Setup, Standing, week_start
 from corecli.safety import Screening
 from corecli.stats import OutcomeCount, SessionMark
 from corecli.vocab import (
@@ -464,6 +464,22 @@ class History:
             (day.isoformat(), Outcome.done.value),
         )
         return {exercise: int(times) for exercise, times in rows}
+
+    def legs_report(self) -> LegsReport | None:
+        """The latest session with an answer about the legs, and the exercises it had done."""
+        row = self._execute(
+            "SELECT id, legs, substr(started, 1, 10) FROM sessions WHERE legs IS NOT NULL"
+            " ORDER BY started DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        session_id, legs, day = row
+        done = self._execute(
+            "SELECT exercise FROM items WHERE session_id = ? AND outcome = ? ORDER BY position",
+            (session_id, Outcome.done.value),
+        )
+        exercises = tuple(exercise for (exercise,) in done)
+        return LegsReport(Legs(legs), date.fromisoformat(day), exercises)
 
     # --- The programme --------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ import _common
 from corecli.models import ItemRecord, SessionRecord
 from corecli.planner import default_name
 from corecli.progress import check_in, settle, standing
-from corecli.safety import RED_FLAGS
+from corecli.safety import RED_FLAGS, Grade
 from corecli.store.history import History
 from corecli.store.home import HISTORY_NAME
 from corecli.vocab import Ending, Outcome, Phase, PlanCondition
@@ -349,7 +349,7 @@ def _screen_if_due(history: History, person: Person, at: datetime, totals: dict[
         return
     answers = {flag.id: False for flag in RED_FLAGS}
     if person.rng.random() < SCREEN_YES:
-        answers[person.rng.choice([f.id for f in RED_FLAGS if not f.emergency])] = True
+        answers[person.rng.choice([f.id for f in RED_FLAGS if f.grade is Grade.doctor])] = True
     history.add_screening(at, answers)
     person.last_screen, person.screen_clear = at, not any(answers.values())
     totals["screenings"] += 1

@@ -239,7 +239,7 @@ def expect_exit(child: pexpect.spawn, code: int) -> str:
 
 
 def answer_screen(child: pexpect.spawn, answers: str) -> None:
-    child.expect_exact("Before you exercise: do you have any of these?")
+    child.expect_exact("Before you exercise (before your first session): do any of these apply?")
     for flag, answer in zip(RED_FLAGS, answers, strict=True):
         child.expect_exact(f"{flag.question} [y/n] ")
         child.sendline(answer)
@@ -269,7 +269,7 @@ def test_check_ins_at_a_terminal_are_recorded_and_the_screen_is_asked_once(
 ) -> None:
     child = spawn(isolated)
     try:
-        answer_screen(child, "nnnnnnn")
+        answer_screen(child, "n" * len(RED_FLAGS))
         child.expect_exact("Pain now, 0-10")
         child.sendline("3")
         quit_session(child)
@@ -302,7 +302,7 @@ def test_check_ins_at_a_terminal_are_recorded_and_the_screen_is_asked_once(
 def test_a_yes_on_the_screen_stops_with_advice_and_is_asked_again(isolated: Path) -> None:
     child = spawn(isolated)
     try:
-        answer_screen(child, "ynnnnnn")
+        answer_screen(child, "y" + "n" * (len(RED_FLAGS) - 1))
         output = expect_exit(child, 1)
     finally:
         child.close(force=True)

@@ -322,6 +322,7 @@ def assert_advice(advice: Sequence[str]) -> None:
     assert any("walk" in line for line in text), advice
     assert any("sleep" in line for line in text), advice
     assert any("stop any exercise that increases" in line for line in text), advice
+    assert "signs that need a doctor before exercising: corecli screen --list." in text
     assert any(
         ("diagnosis" in line or "clinician" in line) and "leg" in line and "persist" in line
         for line in text
@@ -1264,3 +1265,15 @@ def test_leg_symptoms_easing_toward_the_back_favour_that_direction() -> None:
         return found.count(Direction.extension) / len(found)
 
     assert extension_share(Legs.back) > extension_share(Legs.same)
+
+
+def test_an_osteoporosis_answer_on_the_screen_keeps_loaded_flexion_out() -> None:
+    progress = Progress(
+        Standing(Phase.maintenance, Level.intermediate, 0, TODAY),
+        screen_groups=frozenset({Group.osteoporosis}),
+    )
+    for seed in range(10):
+        planned = next_plan(PlanOptions(seed=seed), progress=progress).routine
+        avoided = [i.exercise for i in planned.items if Condition.osteoporosis in
+                   BUNDLED.find(i.exercise).avoid_if]  # fmt: skip
+        assert avoided == []

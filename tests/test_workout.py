@@ -14,14 +14,15 @@ from corecli.errors import UsageProblem
 from corecli.keys import KeySource, NoKeys
 from corecli.models import SessionDose
 from corecli.player import Screen
-from corecli.safety import DOCTOR_ADVICE, RED_FLAGS, all_clear
+from corecli.progress import read_progress
+from corecli.safety import DOCTOR_ADVICE, RED_FLAGS, Clearance, RedFlag, all_clear
 from corecli.script import ItemInfo, Script
 from corecli.session import Session
 from corecli.session_log import SessionLog
 from corecli.store.history import History
 from corecli.store.home import history_path
 from corecli.timeline import Segment, TimedItem, build_timeline
-from corecli.vocab import Ending, Legs, Light, Phase, PlanCondition
+from corecli.vocab import Ending, Group, Legs, Light, Phase, PlanCondition
 from corecli.workout import Devices, Workout, guided_workout, safety_check
 from tests.conftest import FakeClock
 
@@ -46,19 +47,25 @@ class ScriptedPrompts:
         pains: Sequence[int | None] = (),
         screen: dict[str, bool] | None = None,
         legs: Legs | None = None,
+        cleared: bool = False,
     ) -> None:
         self.events = events
         self.pains = list(pains)
         self.screen = screen
         self.legs = legs
+        self.cleared = cleared
 
     def ask_pain(self, when: str) -> int | None:
         self.events.append(f"asked pain {when}")
         return self.pains.pop(0) if self.pains else None
 
-    def ask_screen(self) -> dict[str, bool] | None:
-        self.events.append("asked the screen")
+    def ask_screen(self, reason: str) -> dict[str, bool] | None:
+        self.events.append(f"asked the screen ({reason})")
         return self.screen
+
+    def ask_cleared(self, flag: RedFlag) -> bool:
+        self.events.append(f"asked if {flag.id} is cleared")
+        return self.cleared
 
     def say(self, line: str) -> None:
         self.events.append(f"said {line}")
@@ -133,8 +140,10 @@ def test_a_first_workout_screens_asks_plays_records_and_judges(
     assert result.record is not None and result.record.ending is Ending.finished
     assert result.light is Light.green
     assert result.advice is None
-    assert events == [
-        "asked the screen",
+    assert events[-3:-1] == ["said ", events[-2]]  # a card of corecli learn to end with
+    assert events[-1].startswith("said   (Source: ")
+    assert events[:-3] == [
+        "asked the screen (before your first session)",
         "asked pain now",
         "stage opened",
         "stage closed",
@@ -160,8 +169,14 @@ def test_a_yes_on_the_screen_stops_before_anything_is_played(
     prompts = ScriptedPrompts(events, pains=[2], screen=answers)
     result = guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
 
-    assert (result.record, result.advice) == (None, DOCTOR_ADVICE)
-    assert events == ["asked the screen", f"advice {DOCTOR_ADVICE}"]
+    advice = f"{DOCTOR_ADVICE} If a clinician has checked it and cleared you to exercise,"
+    advice += " record that with: corecli screen --cleared cancer"
+    assert (result.record, result.advice) == (None, advice)
+    assert events == [
+        "asked the screen (before your first session)",
+        "asked if cancer is cleared",
+        f"advice {advice}",
+    ]
     assert history.sessions() == []
     screening = history.last_screening()
     assert screening is not None and screening.answers["cancer"]
@@ -176,7 +191,10 @@ def test_the_screen_is_asked_again_only_when_due(history: History, clock: FakeCl
     assert safety_check(log, prompts, clock.now(), screened=False) is None
     clock.advance(days=1)
     assert safety_check(log, prompts, clock.now(), screened=False) is None
-    assert events == ["asked the screen", "asked the screen"]  # first, then a week on
+    assert events == [  # first, then a week on
+        "asked the screen (before your first session)",
+        "asked the screen (a week since the last time)",
+    ]
 
 
 def test_screened_answers_no_to_every_question_without_asking(
@@ -232,7 +250,7 @@ def test_a_history_that_cannot_be_written_only_warns(clock: FakeClock) -> None:
     log = SessionLog(None, "history.sqlite3 cannot be written: the disk is full")
     result = guided_workout(workout, devices(ScriptedPrompts(events), clock), log)
     assert result.light is Light.red
-    assert events[-2:] == [
+    assert [e for e in events if not e.startswith("said")][-2:] == [
         "light red: Red: pain up 4, from 2 to 6 after the session. The next plan cuts the dose."
         " If it has not settled within a day or two, see a doctor or physiotherapist.",
         "warned History not saved: history.sqlite3 cannot be written: the disk is full",
@@ -292,3 +310,37 @@ def test_legs_are_asked_only_when_the_condition_needs_them(
     plain = Workout(TIMELINE, SCRIPT, screened=True, pain_before=3, pain_after=3)
     guided_workout(plain, devices(ScriptedPrompts(events), clock), SessionLog(history))
     assert "asked legs" not in events
+
+
+# --- The screen's grades at work ---------------------------------------------------------
+
+
+def test_a_clinicians_clearance_given_in_the_screen_lets_the_session_go_on(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    answers = all_clear() | {"cancer": True}
+    prompts = ScriptedPrompts(events, pains=[2, 2], screen=answers, cleared=True)
+    result = guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
+    assert result.advice is None and result.record is not None
+    assert "asked if cancer is cleared" in events
+    assert history.clearances() == [Clearance("cancer", clock.today)]
+    # A later "no" is a changed answer: the clearance goes, and a "yes" needs a new one.
+    clock.advance(days=8)
+    no = ScriptedPrompts([], pains=[2, 2], screen=all_clear())
+    guided_workout(Workout(TIMELINE, SCRIPT), devices(no, clock), SessionLog(history))
+    assert history.clearances() == []
+
+
+def test_physio_signs_change_the_plan_and_do_not_stop_it(
+    history: History, clock: FakeClock
+) -> None:
+    events: list[str] = []
+    answers = all_clear() | {"osteoporosis": True, "inflammatory": True}
+    prompts = ScriptedPrompts(events, pains=[2, 2], screen=answers)
+    result = guided_workout(Workout(TIMELINE, SCRIPT), devices(prompts, clock), SessionLog(history))
+    assert result.advice is None and result.record is not None
+    assert "said Osteoporosis or steroids: plans leave out loaded and end-range bending" in (
+        " ".join(events)
+    )
+    assert read_progress(history, clock.today).screen_groups == {Group.osteoporosis}

@@ -12,12 +12,15 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from corecli.catalogue import Catalogue
+from corecli.learn import Card, card_of_the_day
 from corecli.models import Config, Routine
-from corecli.planner import PlanOptions, plan_next
+from corecli.planner import FLEXION_EASES, PlanOptions, plan_next
 from corecli.programme import DOSE_STEPS, Standing, walking_goals, week_start
-from corecli.progress import pending_checkin, read_progress
+from corecli.progress import pending_checkin, read_progress, review_advice
+from corecli.safety import Clearance, live
 from corecli.store.history import History
 from corecli.text import format_day, times_a_day
+from corecli.vocab import PlanCondition
 
 
 class Due(NamedTuple):
@@ -62,6 +65,9 @@ class Agenda(NamedTuple):
     due: list[Due]
     checkin: Checkin | None
     notes: list[str]  # why the plan is as it is (a rest day, left out …)
+    review: str | None = None  # not improving: see a clinician
+    cleared: Sequence[Clearance] = ()  # screen signs a clinician has cleared, in date
+    card: Card | None = None
 
     @property
     def session_done(self) -> bool:
@@ -89,6 +95,12 @@ class Agenda(NamedTuple):
                 "command": self.checkin.command(self.day),
             },
             "notes": self.notes,
+            "review": self.review,
+            "cleared": [
+                {"id": c.flag, "on": c.on.isoformat(), "asked_again": c.until.isoformat()}
+                for c in self.cleared
+            ],
+            "card": None if self.card is None else self.card._asdict() | {"only_for": None},
         }
 
 
@@ -153,7 +165,7 @@ def today_from(history: History, catalogue: Catalogue, config: Config, day: date
     progress = read_progress(history, day)
     planned = plan_next(catalogue, PlanOptions(), config, progress, day)
     open_row = pending_checkin(history, day)
-    return agenda(
+    shown = agenda(
         day=day,
         standing=progress.standing,
         reason=progress.reason or "the gentle start: corecli start sets the programme up",
@@ -164,4 +176,20 @@ def today_from(history: History, catalogue: Catalogue, config: Config, day: date
         done_today=history.done_on(day),
         walked=history.walk_minutes_by_week(),
         checkin=Checkin(open_row.id, open_row.day) if open_row else None,
+    )
+    condition = config.condition or PlanCondition.general
+    if condition in FLEXION_EASES:  # upright walking can bring on stenosis symptoms
+        shown = shown._replace(due=[stenosis_walking(item) for item in shown.due])
+    return shown._replace(
+        review=review_advice(history, day),
+        cleared=sorted(live(history.clearances(), day).values()),
+        card=card_of_the_day(day, condition),
+    )
+
+
+def stenosis_walking(item: Due) -> Due:
+    if item.what != "walk":
+        return item
+    return item._replace(
+        label=f"{item.label} (cycling, or walking with a slight forward lean, counts too)"
     )

@@ -46,6 +46,8 @@ SWAP_CANDIDATES = 200  # unused exercises tried as swaps when a plan is short
 FRONT = frozenset({Target.abdominals, Target.obliques})
 DEFAULT_EQUIPMENT = frozenset({Equipment.mat})
 LEG_CONDITIONS = frozenset({PlanCondition.disc, PlanCondition.sciatica})
+EASY_POSITIONS = frozenset({Position.supine, Position.side_lying, Position.prone})
+FLARE_MINUTES = 15
 STRENGTH_DAYS = 4  # strengthening dosed this many days a week or fewer: not two days running
 NEVER = frozenset({"crunch", "crunches", "sit-up", "sit-ups", "situp", "situps", "full crunch"})
 
@@ -79,6 +81,7 @@ class PlanRequest(NamedTuple):
     strength: bool = True  # False: a rest day for strengthening, stretches only
     groups: frozenset[Group] = frozenset()  # from corecli start: pregnancy, osteoporosis …
     spread: Direction | None = None  # leg symptoms spread after this direction: left out
+    ease: bool = False  # a flare-up: favour lying positions, where a sore back rests
     eased: Direction | None = None  # ... or eased toward the back: favoured
 
     @property
@@ -103,6 +106,7 @@ class PlanOptions(NamedTuple):
     seed: int | None = None
     name: str | None = None
     floor: bool | None = None  # False: --no-floor
+    groups: frozenset[Group] = frozenset()  # osteoporosis given beside another condition
 
     def given(self) -> bool:
         """Whether any option was given: they make a new plan, so go with no other routine."""
@@ -190,7 +194,7 @@ def plan_request(
         max_level=options.level or config.level or guidance.level,
         prefer_level=None if options.level or config.level else guidance.level,
         dose_step=guidance.dose_step,
-        groups=guidance.groups,
+        groups=guidance.groups | options.groups,
         include=options.include,
         exclude=options.exclude,
         flagged=guidance.flagged,
@@ -506,6 +510,8 @@ def _weight(exercise: Exercise, request: PlanRequest) -> float:
         favoured is not Direction.flexion or is_stretch(exercise)
     )
     weight = 3.0 if favours else 1.0
+    if request.ease and exercise.position in EASY_POSITIONS:
+        weight *= 3.0
     if request.eased is not None and exercise.direction is request.eased:
         weight *= 2.0  # leg symptoms eased toward the back after this direction
     if Target.nerve in exercise.targets:  # a nerve slider is for sciatica, not for everyone
@@ -907,20 +913,29 @@ WALKING = {
     Phase.recovery: "Walk most days, building up gradually toward 30 minutes at a time.",
     Phase.maintenance: "Keep walking: about 30 minutes on most days helps keep back pain away.",
 }
+FLEXION_EASES = frozenset({PlanCondition.stenosis, PlanCondition.spondylolisthesis})
+# No one sleeping position suits everyone (W10); these are the ones that tend to ease.
+SLEEP = {
+    "flexion": "To sleep, lying on your side with hips and knees bent, or on your back with a"
+    " pillow under your knees, tends to ease this kind of back pain.",
+    "any": "No one sleeping position is best: sleep in the one that eases your back, such as"
+    " on your side with a pillow between your knees, or on your back with one under them.",
+}
+STENOSIS_WALKING = (
+    "If walking upright brings on leg symptoms, cycle, or walk with a slight forward lean"
+    " (a trolley or walking poles help); both count toward your walking."
+)
+SCREEN_POINTER = "Signs that need a doctor before exercising: corecli screen --list."
 
 
 def advice(phase: Phase, condition: PlanCondition) -> list[str]:
     """The lines every plan carries, drawn from the sources' advice."""
-    lines = [
-        "Stop any exercise that increases your symptoms.",
-        WALKING[phase],
-    ]
+    lines = ["Stop any exercise that increases your symptoms.", SCREEN_POINTER, WALKING[phase]]
+    if condition in FLEXION_EASES:
+        lines.append(STENOSIS_WALKING)
     if phase is Phase.acute:
         lines.append("While pain is acute, stretch; add strengthening once it settles.")
-    lines.append(
-        "Sleep on your back if you can, legs straight and a low pillow or none, to keep your"
-        " spine in its natural curve."
-    )
+    lines.append(SLEEP["flexion" if condition in FLEXION_EASES else "any"])
     if condition is PlanCondition.general:
         lines.append(
             "Get a diagnosis if pain persists or spreads down a leg: disc problems and stenosis"
@@ -929,6 +944,40 @@ def advice(phase: Phase, condition: PlanCondition) -> list[str]:
     else:
         lines.append("See a clinician if symptoms persist, spread down a leg or get worse.")
     return lines
+
+
+FLARE_ADVICE = (
+    "Stop any exercise that increases your symptoms.",
+    "A flare-up is common, usually settles over days to a few weeks, and rarely means new damage.",
+    "Keep moving gently: walk for a few minutes every hour or two rather than once for long.",
+    "For the next few days, avoid long spells sitting or lying in bed, heavy lifting and"
+    " your strengthening; take them up again as it settles.",
+    "Warmth (a bath, or a wrapped hot-water bottle) can ease the pain for a while.",
+    "Get help if it has not begun to settle within a week or spreads down a leg, and at"
+    " once for any emergency sign on corecli screen --list.",
+)
+
+
+def flare_plan(
+    catalogue: Catalogue,
+    options: PlanOptions,
+    config: Config,
+    progress: Progress,
+    today: date,
+) -> NextPlan:
+    """A short, gentle routine for a bad day: stretching and mobility only, in lying
+    positions of ease for the person's condition, at base doses, at most 15 minutes."""
+    minutes = options.minutes if options.minutes is not None else 10
+    if minutes > FLARE_MINUTES:
+        raise UsageProblem(f"a flare-up routine is at most {FLARE_MINUTES} minutes")
+    guidance = plan_guidance(progress._replace(standing=None), phase=Phase.acute)
+    request = plan_request(
+        options._replace(minutes=minutes, phase=Phase.acute), config, guidance, TimelineSettings()
+    )._replace(strength=False, ease=True, max_level=Level.beginner, prefer_level=None)
+    routine = plan_routine(catalogue, request, today)
+    name = options.name or f"Bad-day routine, {minutes} min"
+    routine = routine.model_copy(update={"name": name, "advice": list(FLARE_ADVICE)})
+    return NextPlan(routine, guidance.lines, request)
 
 
 def single_exercise_routine(exercise: Exercise, today: date) -> Routine:

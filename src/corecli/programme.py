@@ -213,6 +213,20 @@ class _Made(Protocol):
     def __call__(self, to: Standing, change: Change, reason: str) -> Decision: ...
 
 
+def flare(standing: Standing, day: date) -> Decision:
+    """A flare-up: the same phase and level at the base dose, so that green sessions
+    climb back to where the person was, step by step, rather than from the start."""
+    base = standing._replace(dose_step=0)
+    back = (
+        "already at the base dose"
+        if standing.dose_step == 0
+        else f"green sessions climb back to {standing.describe()}"
+    )
+    return Decision(
+        day, base, Change.flare, f"{base.describe()}: a flare-up on {format_day(day)}; {back}"
+    )
+
+
 def after_break(standing: Standing, last_session: date, today: date) -> Decision | None:
     """One step easier after three weeks or more without a counted session (muscles
     lose what they gained); None if the gap is shorter or no easier step is left in
@@ -306,6 +320,7 @@ class Progress(NamedTuple):
     done_yesterday: frozenset[str] = frozenset()  # exercises done the day before
     setup: Setup | None = None  # the answers of corecli start
     legs: LegsReport | None = None  # disc and sciatica: the latest answer about the legs
+    screen_groups: frozenset[Group] = frozenset()  # from the latest safety screen
 
 
 def plan_guidance(progress: Progress, *, phase: Phase | None = None) -> Guidance:
@@ -329,7 +344,7 @@ def plan_guidance(progress: Progress, *, phase: Phase | None = None) -> Guidance
         )
     flagged = frozenset(flag.exercise for flag in progress.flags)
     groups = progress.setup.groups if progress.setup else frozenset()
-    return Guidance(phase, level, dose_step, flagged, lines, groups)
+    return Guidance(phase, level, dose_step, flagged, lines, groups | progress.screen_groups)
 
 
 class Flag(NamedTuple):

@@ -19,9 +19,12 @@ from corecli.programme import (
     Standing,
     catch_up,
     decide,
+    flare,
     gentle_start,
 )
+from corecli.safety import Screening, groups_from
 from corecli.store.history import History, SessionRow
+from corecli.vocab import Change, Group, Light
 
 CHECKIN_DAYS = 7  # a next-morning question is still asked this many days after
 
@@ -57,7 +60,13 @@ def read_progress(history: History, today: date) -> Progress:
         done_yesterday=frozenset(history.done_on(today - timedelta(days=1))),
         setup=history.profile(),
         legs=history.legs_report(),
+        screen_groups=screen_groups(history.last_screening()),
     )
+
+
+def screen_groups(last: Screening | None) -> frozenset[Group]:
+    """The groups the latest screen's answers put the person in (osteoporosis)."""
+    return frozenset(Group(g) for g in groups_from(last.answers)) if last else frozenset()
 
 
 def commit(history: History, today: date) -> Standing:
@@ -133,3 +142,50 @@ def check_in(history: History, row: SessionRow, pain: int | None, morning: date)
     """Record a next-morning answer (None: skipped) and settle the session with it."""
     history.check_in(row.id, pain, morning)
     return settle(history, row.id, morning)
+
+
+def note_flare(history: History, today: date) -> Decision | None:
+    """Log a flare-up (once a day) for a person with a programme; None if there is none
+    or it is noted already."""
+    latest = history.decisions(limit=1)
+    if not latest or (latest[0].change is Change.flare and latest[0].day == today):
+        return None
+    current = commit(history, today)
+    decision = flare(current, today)
+    history.add_decision(decision)
+    return decision
+
+
+REVIEW_AFTER_DAYS = 28  # about four weeks without a two-point fall in usual pain
+REVIEW_FALL = 2
+REVIEW_LIGHTS = 4  # this many amber or red sessions in a row
+
+
+def review_advice(history: History, today: date) -> str | None:
+    """Advice to see a clinician when the back is not improving: four weeks or more
+    without a two-point fall in the pain a person starts sessions with, or several
+    amber and red sessions in a row (CLINICAL.md M4)."""
+    lights = [d.light for d in history.decisions(limit=REVIEW_LIGHTS, judged=True)]
+    if len(lights) == REVIEW_LIGHTS and all(light in (Light.amber, Light.red) for light in lights):
+        return (
+            f"Your last {REVIEW_LIGHTS} sessions were amber or red. Ask a doctor or"
+            " physiotherapist to review your back and these exercises."
+        )
+    began = history.programme_began()
+    if began is None or (today - began).days < REVIEW_AFTER_DAYS:
+        return None
+    setup = history.profile()
+    first = history.pains_before(began, began + timedelta(days=6))
+    start = setup.usual_pain if setup else (round(sum(first) / len(first)) if first else None)
+    lately = history.pains_before(today - timedelta(days=6), today)
+    if start is None or not lately:
+        return None
+    now = round(sum(lately) / len(lately))
+    if start - now >= REVIEW_FALL:
+        return None
+    weeks = (today - began).days // 7
+    return (
+        f"After {weeks} weeks your pain has not eased by 2 points (from {start} to about {now})."
+        " Ask a doctor or physiotherapist to review it: not improving after a month of care"
+        " is something they will want to check."
+    )

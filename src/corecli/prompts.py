@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from corecli.safety import RED_FLAGS
+from corecli.safety import RED_FLAGS, RedFlag
 from corecli.vocab import Legs
 
 Read = Callable[[str], str]
@@ -39,10 +39,20 @@ def ask_yes_no(question: str, read: Read = input, say: Say = print) -> bool:
         say("Please answer y or n.")
 
 
-def ask_screen(read: Read = input, say: Say = print) -> dict[str, bool]:
+def ask_screen(reason: str = "", read: Read = input, say: Say = print) -> dict[str, bool]:
     """Ask every red-flag question; returns question id -> True for "yes"."""
-    say("Before you exercise: do you have any of these? (y/n for each)")
+    why = f" ({reason})" if reason else ""
+    say(f"Before you exercise{why}: do any of these apply? (y or n for each)")
     return {flag.id: ask_yes_no(flag.question, read, say) for flag in RED_FLAGS}
+
+
+def ask_cleared(flag: RedFlag, read: Read = input, say: Say = print) -> bool:
+    return ask_yes_no(
+        f"Has a doctor or physiotherapist checked this ({flag.covers}) and cleared you to"
+        " exercise?",
+        read,
+        say,
+    )
 
 
 LEG_ANSWERS = {"f": Legs.further, "s": Legs.same, "b": Legs.back}

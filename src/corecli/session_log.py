@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from corecli.programme import Flag, Progress
 from corecli.progress import Settled, check_in, commit, pending_checkin, read_progress, settle
-from corecli.safety import Screening
+from corecli.safety import Clearance, Recent, Screening
 from corecli.store.history import History, HistoryProblem, SessionRow
 from corecli.vocab import Legs
 
@@ -53,6 +53,23 @@ class SessionLog:
         if self._history is not None:
             with contextlib.suppress(HistoryProblem):
                 self._history.add_screening(at, answers)
+
+    def clearances(self) -> list[Clearance]:
+        return [] if self._history is None else self._history.clearances()
+
+    def since_screening(self, at: datetime) -> Recent:
+        return Recent() if self._history is None else self._history.since_screening(at)
+
+    def clear(self, flag: str, on: date) -> None:
+        """Keep a clinician's clearance; if it cannot be kept, it is simply asked again."""
+        if self._history is not None:
+            with contextlib.suppress(HistoryProblem):
+                self._history.clear(flag, on)
+
+    def unclear(self, flags: list[str]) -> None:
+        if self._history is not None and flags:
+            with contextlib.suppress(HistoryProblem):
+                self._history.unclear(flags)
 
     def new_person(self) -> bool:
         """No session and no programme yet: the one to offer corecli start to."""

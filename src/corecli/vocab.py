@@ -189,3 +189,4 @@ class Change(StrEnum):
     up = "up"
     down = "down"
     hold = "hold"
+    flare = "flare"  # a bad day: back to the base dose, to climb back to where it was

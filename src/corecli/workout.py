@@ -16,11 +16,21 @@ from typing import NamedTuple, Protocol
 
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource
+from corecli.learn import card_lines, card_of_the_day
 from corecli.models import ItemRecord, Routine, SessionRecord
 from corecli.pain import Judgement, PainReport, judge, light_line
 from corecli.player import Screen, Sound, play, summary_lines
 from corecli.progress import Settled
-from corecli.safety import advice_for, all_clear, screen_due
+from corecli.safety import (
+    BY_ID,
+    NOTHING_RECENT,
+    Clearance,
+    RedFlag,
+    all_clear,
+    live,
+    screen_due,
+    verdict,
+)
 from corecli.script import Script
 from corecli.session_log import SessionLog
 from corecli.text import format_day
@@ -36,8 +46,12 @@ class Prompts(Protocol):
     def ask_pain(self, when: str) -> int | None:
         """A pain score, 0 to 10; None if skipped, or if nobody is there to answer."""
 
-    def ask_screen(self) -> dict[str, bool] | None:
-        """Each red-flag question's answer (True for "yes"); None if nobody can answer."""
+    def ask_screen(self, reason: str) -> dict[str, bool] | None:
+        """Each red-flag question's answer (True for "yes"), asked because of
+        ``reason``; None if nobody can answer."""
+
+    def ask_cleared(self, flag: RedFlag) -> bool:
+        """Whether a clinician has checked this sign and cleared exercise."""
 
     def say(self, line: str) -> None:
         """A line of the summary."""
@@ -145,6 +159,10 @@ def guided_workout(workout: Workout, devices: Devices, log: SessionLog) -> Worko
         judge(PainReport(before, after, hurt=record.count(Outcome.hurt), legs=legs))
     )
     show_settled(prompts, settled)
+    if record.ending in (Ending.finished, Ending.quit):
+        card = card_of_the_day(record.started.date(), workout.script.condition)
+        for line in ["", *card_lines(card)]:
+            prompts.say(line)
     if log.problem:
         prompts.warn(f"History not saved: {log.problem}")
     return WorkoutResult(record, settled.judgement.light, settled=settled)
@@ -177,27 +195,42 @@ def morning_check(log: SessionLog, prompts: Prompts, today: date) -> None:
 def safety_check(
     log: SessionLog, prompts: Prompts, now: datetime, *, screened: bool, always: bool = False
 ) -> str | None:
-    """Ask the red-flag questions when due (or ``always``) and keep the answers.
+    """Ask the red-flag questions when due (or ``always``) and keep the answers, with
+    any clinician's clearance given for a "yes".
 
-    Returns the advice after any "yes", else None. With nobody to answer and no
-    ``screened`` (the person has read them and none applies), a due screen is a
-    UsageProblem.
+    Returns the advice after a "yes" that stops exercise, else None. With nobody to
+    answer and no ``screened`` (the person has read them and none applies), a due
+    screen is a UsageProblem.
     """
-    if not always and not screen_due(log.last_screening(), now):
+    last = log.last_screening()
+    cleared = live(log.clearances(), now.date())
+    recent = log.since_screening(last.at) if last is not None else NOTHING_RECENT
+    reason = "" if always else screen_due(last, now, cleared, recent)
+    if reason is None:
         return None
-    answers = all_clear() if screened else prompts.ask_screen()
+    # --screened: none of it applies, beyond what a clinician has cleared.
+    answers = all_clear() | dict.fromkeys(cleared, True) if screened else prompts.ask_screen(reason)
     if answers is None:
         raise UsageProblem(
-            "the weekly safety screen needs answers and there is no terminal to ask them:"
-            + (
-                " add --screened if you have read the questions above and none apply"
-                if always
-                else " run corecli screen, or add --screened if you have read its questions"
-                " (corecli screen --list) and none apply"
-            )
+            "the safety screen needs answers and there is no terminal to ask them:"
+            " add --screened if you have read the questions above and none apply"
+            if always
+            else f"the safety screen is due ({reason}) and there is no terminal to ask it:"
+            " run corecli screen, or add --screened if you have read its questions"
+            " (corecli screen --list) and none apply"
         )
+    log.unclear([flag for flag in cleared if not answers.get(flag)])  # the answer changed
+    cleared = {flag: c for flag, c in cleared.items() if answers.get(flag)}
+    for flag in verdict(answers, cleared).blocking:
+        if not screened and prompts.ask_cleared(BY_ID[flag]):
+            cleared[flag] = Clearance(flag, now.date())
+            log.clear(flag, now.date())
+            prompts.say(f"Recorded; corecli asks again from {cleared[flag].until:%d %b %Y}.")
     log.add_screening(now, answers)
-    return advice_for(answers)
+    found = verdict(answers, cleared)
+    for note in found.notes:
+        prompts.say(note)
+    return found.advice
 
 
 def logged_record(

@@ -42,8 +42,8 @@ def columns_80(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 EVERY_COMMAND = [
-    *("list", "show", "schema", "plan", "view", "run"),
-    *("start", "today", "log", "checkin"),
+    *("list", "show", "schema", "plan", "flare", "view", "run"),
+    *("start", "today", "log", "checkin", "learn"),
     *("history", "stats", "walk", "unflag", "screen"),
     *("config", "config show", "config set", "config unset"),
 ]

@@ -64,7 +64,9 @@ def test_a_plain_session_runs_to_the_end(run: Run) -> None:
     result = run("run", "--exercise", "piriformis-stretch", *FAST)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    note, *lines = result.stdout.splitlines()
+    session, card = result.stdout.split("\n\n")  # then one of corecli learn's cards
+    assert card.endswith("More: corecli learn)\n")
+    note, *lines = session.splitlines()
     assert note == (
         "Practice: this does not change your programme (one exercise, chosen with --exercise)."
     )

@@ -24,7 +24,6 @@ from corecli import prompts
 from corecli.errors import visible
 from corecli.models import ItemRecord, SessionRecord
 from corecli.programme import week_start
-from corecli.safety import DOCTOR_ADVICE, EMERGENCY_ADVICE, RED_FLAGS, advice_for, all_clear
 from corecli.store.config import KEYS
 from corecli.store.history import History, HistoryProblem
 from corecli.store.home import history_path
@@ -36,13 +35,9 @@ from tests.conftest import FakeClock, Run
 FAST = ("--plain", "--speed", "1000", "--no-sound", "--prep", "0", "--transition", "0")
 PIRIFORMIS = ("run", "--exercise", "piriformis-stretch", *FAST)
 SCREEN_ERROR = (
-    "Error: the weekly safety screen needs answers and there is no terminal to ask them:"
-    " run corecli screen, or add --screened if you have read its questions"
+    "Error: the safety screen is due (before your first session) and there is no terminal"
+    " to ask it: run corecli screen, or add --screened if you have read its questions"
     " (corecli screen --list) and none apply\n"
-)
-SCREEN_COMMAND_ERROR = (
-    "Error: the weekly safety screen needs answers and there is no terminal to ask them:"
-    " add --screened if you have read the questions above and none apply\n"
 )
 PRACTICE = "Practice: this does not change your programme (one exercise, chosen with --exercise)."
 GREEN_2_3 = "Green: pain up 1, from 2 to 3 after the session. Carry on as planned."
@@ -136,7 +131,8 @@ def advice(result: Result) -> str:
     """The light's advice after a session's summary (Rich wraps it at the width)."""
     lines = result.stdout.splitlines()
     start = max(i for i, line in enumerate(lines) if line.startswith("Active time "))
-    return " ".join(lines[start + 1 :])
+    end = lines.index("", start) if "" in lines[start:] else len(lines)  # then the card
+    return " ".join(lines[start + 1 : end])
 
 
 def planned_ids(result: Result) -> list[str]:
@@ -159,7 +155,9 @@ def test_a_session_with_pain_scores_gets_a_green_light(run: Run) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.splitlines()[0] == PRACTICE
-    assert result.stdout.splitlines()[-4:] == [
+    session, card = result.stdout.split("\n\n")
+    assert card.startswith(("Walking helps: ", "Hurt is not harm: ", "Back pain is common"))
+    assert session.splitlines()[-4:] == [
         "Session complete.",
         "Done 1 of 1 exercises · skipped 0 · marked as hurting 0",
         "Active time 1 min 20 s · total time 1 min 35 s",
@@ -215,7 +213,8 @@ def test_without_pain_scores_nothing_is_asked_and_there_is_no_light(
     result = run(*PIRIFORMIS, "--screened", *options)
     assert result.exit_code == 0, result.output
     assert "Pain" not in result.output
-    assert result.stdout.splitlines()[-1].startswith("Active time ")
+    session, _card = result.stdout.split("\n\n")
+    assert session.splitlines()[-1].startswith("Active time ")
     assert not any(word in result.stdout for word in ("Green:", "Amber:", "Red:"))
     (session,) = recorded(run)
     assert session["pain_before"] is session["pain_after"] is session["light"] is None
@@ -237,62 +236,6 @@ def test_screened_lasts_a_week(run: Run) -> None:
     second = run(*PIRIFORMIS)  # within the week: not asked again
     assert second.exit_code == 0, second.output
     assert len(recorded(run)) == 2
-
-
-@pytest.mark.parametrize(
-    ("days_ago", "yes_to", "due"),
-    [
-        (6, None, False),
-        (8, None, True),  # a week has passed
-        (0, "cancer", True),  # a "yes" on record: asked again whenever it is due
-        (0, "bladder-bowel", True),
-    ],
-)
-def test_the_screen_is_due_again_after_a_week_or_a_yes(
-    run: Run, store: History, clock: FakeClock, days_ago: int, yes_to: str | None, due: bool
-) -> None:
-    answers = all_clear()
-    if yes_to is not None:
-        answers[yes_to] = True
-    store.add_screening(clock.now() - timedelta(days=days_ago), answers)
-    result = run(*PIRIFORMIS)
-    if due:
-        assert result.exit_code == 2
-        assert result.stderr == SCREEN_ERROR
-        assert recorded(run) == []
-    else:
-        assert result.exit_code == 0, result.output
-        assert len(recorded(run)) == 1
-
-
-def test_screen_list_numbers_the_seven_questions_and_marks_the_emergencies(
-    run: Run, isolated: Path
-) -> None:
-    result = run("screen", "--list")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert lines == [
-        f"{n}. {flag.question}" + ("  (emergency care)" if flag.emergency else "")
-        for n, flag in enumerate(RED_FLAGS, 1)
-    ]
-    assert len(lines) == 7
-    assert sum(line.endswith("(emergency care)") for line in lines) == 3
-    assert not history_path(isolated).exists()
-
-
-def test_screen_without_a_terminal_prints_the_questions_and_stops(run: Run) -> None:
-    result = run("screen")
-    assert result.exit_code == 2
-    assert len(result.stdout.splitlines()) == 7
-    assert result.stderr == SCREEN_COMMAND_ERROR
-    assert run(*PIRIFORMIS).exit_code == 2  # nothing was recorded as answered
-
-
-def test_screen_screened_is_remembered_for_a_week(run: Run) -> None:
-    result = run("screen", "--screened")
-    assert result.exit_code == 0
-    assert result.stdout == "None of these: you can exercise. corecli asks again in a week.\n"
-    assert run(*PIRIFORMIS).exit_code == 0
 
 
 def test_a_dry_run_never_asks_for_the_screen(run: Run) -> None:
@@ -355,33 +298,6 @@ def test_ask_yes_no_takes_only_y_or_n(answers: list[str], expected: bool) -> Non
     assert prompts.ask_yes_no("Any fever?", read=read, say=said.append) is expected
     assert asked == ["Any fever? [y/n] "] * len(answers)
     assert said == ["Please answer y or n."] * (len(answers) - 1)
-
-
-@pytest.mark.parametrize(
-    ("yes_to", "advice"),
-    [
-        (None, None),
-        ("bladder-bowel", EMERGENCY_ADVICE),
-        ("leg-weakness", EMERGENCY_ADVICE),
-        ("cancer", DOCTOR_ADVICE),
-        ("night-pain", DOCTOR_ADVICE),
-    ],
-)
-def test_ask_screen_asks_every_question_and_a_yes_gets_advice(
-    yes_to: str | None, advice: str | None
-) -> None:
-    answers = ["y" if flag.id == yes_to else "n" for flag in RED_FLAGS]
-    read, asked, said = scripted("what?", *answers)  # one bad answer first
-    result = prompts.ask_screen(read=read, say=said.append)
-    assert result == {flag.id: flag.id == yes_to for flag in RED_FLAGS}
-    assert asked == [RED_FLAGS[0].question + " [y/n] "] + [
-        f.question + " [y/n] " for f in RED_FLAGS
-    ]
-    assert said == [
-        "Before you exercise: do you have any of these? (y/n for each)",
-        "Please answer y or n.",
-    ]
-    assert advice_for(result) == advice
 
 
 # --- The phase the history gives the next plan ------------------------------------------

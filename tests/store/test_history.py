@@ -170,7 +170,10 @@ def test_a_new_history_is_created_at_the_current_version_in_wal_mode(path: Path)
             name
             for (name,) in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
         }
-    assert tables == {"sessions", "items", "screenings", "walks", "flags", "profile", "decisions"}
+    assert tables == {
+        *("sessions", "items", "screenings", "walks", "flags"),
+        *("profile", "decisions", "clearances"),
+    }
 
 
 def test_an_empty_file_is_a_new_history(path: Path) -> None:

@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # Typer 0.29 vendors Click; only its type is used here
 # those commands in order.
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "catalogue": ("Browse the exercises", ("list", "show", "schema")),
-    "routines": ("Plan and follow a routine", ("plan", "view", "run")),
-    "programme": ("Your programme", ("start", "today", "log", "checkin")),
+    "routines": ("Plan and follow a routine", ("plan", "flare", "view", "run")),
+    "programme": ("Your programme", ("start", "today", "log", "checkin", "learn")),
     "tracking": ("Keep track", ("history", "stats", "walk", "unflag", "screen")),
     "config": ("Settings", ("config",)),
 }

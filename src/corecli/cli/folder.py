@@ -88,3 +88,30 @@ def session_log(context: Context, *, create: bool = True) -> Iterator[SessionLog
         yield SessionLog(opened)
     finally:
         opened.close()
+
+
+def note_flare(context: Context) -> list[str]:
+    """Note a flare-up in the programme, once a day; the line that says so (none for a
+    person with no programme yet, or when the history cannot be written)."""
+    if not history_path(context.home).exists():
+        return []
+    from corecli.progress import note_flare
+    from corecli.store.history import HistoryProblem
+
+    try:
+        with history(context) as opened:
+            decision = note_flare(opened, context.today)
+    except HistoryProblem as problem:
+        return [f"Flare-up not noted: {problem}"]
+    return [] if decision is None else [f"Programme: {decision.reason}."]
+
+
+def review(context: Context) -> list[str]:
+    """A line advising a clinician's review when the back is not improving."""
+    if not history_path(context.home).exists():
+        return []
+    from corecli.progress import review_advice
+
+    with history(context) as opened:
+        advice = review_advice(opened, context.today)
+    return [] if advice is None else [f"Review: {advice}"]

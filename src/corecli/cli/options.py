@@ -19,6 +19,7 @@ from corecli.cli.help import Command, Group
 from corecli.errors import UsageProblem
 from corecli.text import or_list
 from corecli.vocab import Equipment, Legs, Level, Phase, PlanCondition
+from corecli.vocab import Group as PersonGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,6 +96,24 @@ class EquipmentChoice(StrEnum):
     exercise_bike = Equipment.exercise_bike.value
 
 
+def conditions_of(
+    given: list[PlanCondition] | None,
+) -> tuple[PlanCondition | None, frozenset[PersonGroup]]:
+    """One diagnosis, and osteoporosis as a group when it comes with another."""
+    if not given:
+        return None, frozenset()
+    chosen = set(given)
+    others = chosen - {PlanCondition.osteoporosis}
+    if len(others) > 1:
+        raise UsageProblem(
+            "--condition takes one diagnosis, and osteoporosis beside it if it applies"
+        )
+    if not others:
+        return PlanCondition.osteoporosis, frozenset()
+    groups = {PersonGroup.osteoporosis} if PlanCondition.osteoporosis in chosen else set()
+    return others.pop(), frozenset(groups)
+
+
 def equipment_set(choices: list[EquipmentChoice] | None) -> frozenset[Equipment] | None:
     """The equipment named (``none`` adds nothing), or None if the option was not given."""
     if choices is None:
@@ -142,6 +161,15 @@ ConditionOption = Annotated[
     PlanCondition | None,
     choice("CONDITION", PlanCondition, "Your diagnosis, if you have one (default: general)"),
 ]
+ConditionsOption = Annotated[
+    list[PlanCondition] | None,
+    choice(
+        "CONDITION",
+        PlanCondition,
+        "Your diagnosis, if you have one; osteoporosis can go with another (default: general)",
+        repeatable=True,
+    ),
+]
 LevelOption = Annotated[Level | None, choice("LEVEL", Level, "This level or easier")]
 FloorOption = Annotated[
     bool | None,
@@ -163,6 +191,13 @@ ExcludeOption = Annotated[
 LegsOption = choice(
     "WHERE", Legs, "Disc or sciatica: where leg symptoms went in the session (else asked)"
 )
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Save the routine as TOML.", show_default=False
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 SeedOption = Annotated[
     int | None,
     number("N", 0, 2**32 - 1, "Another number gives another plan (default: today's date)."),

@@ -269,3 +269,30 @@ def attached_session(history: History, morning: date) -> SessionRow:
             f" (pain {row.pain_next_day}); the first answer is kept"
         )
     return row
+
+
+@command(app)
+def learn(
+    ctx: typer.Context,
+    card: Annotated[
+        str | None,
+        typer.Argument(metavar="CARD", help="One card by its id.", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Read short cards on back pain: what helps, and why.
+
+    Each is a few lines in corecli's words and names its source (NICE NG59, the
+    WalkBack trial …). One appears at the end of a session and in corecli today.
+
+    Example: corecli learn hurt-not-harm
+    """
+    from corecli.learn import BY_ID, CARDS, all_lines
+
+    if card is not None and card not in BY_ID:
+        raise UsageProblem(f"no card '{visible(card)}'; cards: {', '.join(BY_ID)}")
+    chosen = [BY_ID[card]] if card is not None else list(CARDS)
+    if as_json:
+        print_json([c._asdict() | {"only_for": sorted(c.only_for)} for c in chosen])
+        return
+    typer.echo("\n".join(all_lines(chosen)))

@@ -16,21 +16,24 @@ from corecli.cli import folder
 from corecli.cli.context import Context, current
 from corecli.cli.options import (
     CatalogOption,
-    ConditionOption,
+    ConditionsOption,
     EquipmentChoice,
     EquipmentOption,
     ExcludeOption,
     FloorOption,
+    ForceOption,
     FormatOption,
     IncludeOption,
     LegsOption,
     LevelOption,
     MinutesOption,
+    OutputOption,
     PhaseOption,
     RoutineFormat,
     SeedOption,
     command,
     command_group,
+    conditions_of,
     equipment_set,
     number,
 )
@@ -60,7 +63,7 @@ def plan(
     phase: PhaseOption = None,
     minutes: MinutesOption = None,
     equipment: EquipmentOption = None,
-    condition: ConditionOption = None,
+    condition: ConditionsOption = None,
     level: LevelOption = None,
     floor: FloorOption = None,
     include: IncludeOption = None,
@@ -69,13 +72,8 @@ def plan(
     name: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Name for the routine.", show_default=False)
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Save the routine as TOML.", show_default=False
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
     output_format: FormatOption = RoutineFormat.table,
     catalog: CatalogOption = None,
 ) -> None:
@@ -97,7 +95,7 @@ def plan(
         phase, minutes, equipment, condition, level, floor, include, exclude, seed
     )._replace(name=name)
     catalogue, config = folder.catalogue(context, catalog), folder.settings(context)
-    later = before_planning(context)
+    later = before_planning(context) + folder.review(context)
     progress = folder.progress(context)
     planned = plan_next(catalogue, options, config, progress, context.today)
     if output is not None:
@@ -109,6 +107,46 @@ def plan(
     if output is not None:
         tell([f"Saved to {output}. Look at it again with: corecli view {output}"])
     tell(later)
+
+
+@command(app)
+def flare(
+    ctx: typer.Context,
+    minutes: Annotated[
+        int | None, number("N", 5, 15, "Time you have, 5-15 minutes (default: 10).")
+    ] = None,
+    equipment: EquipmentOption = None,
+    condition: ConditionsOption = None,
+    floor: FloorOption = None,
+    seed: SeedOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    output_format: FormatOption = RoutineFormat.table,
+    catalog: CatalogOption = None,
+) -> None:
+    """Plan a flare-up day: a short, gentle routine and what to do next.
+
+    Stretching and gentle mobility only, mostly lying down in positions that suit
+    your condition, at most 15 minutes, with advice for the next days and when to
+    get help. Your programme notes the flare-up and takes you back to its base
+    dose; green sessions then climb back to where you were.
+
+    Example: corecli flare -o bad-day.toml && corecli run bad-day.toml
+    """
+    from corecli.planner import flare_plan
+    from corecli.store.routine_files import save_routine
+
+    context = current(ctx)
+    options = plan_options(None, minutes, equipment, condition, None, floor, None, None, seed)
+    catalogue, config = folder.catalogue(context, catalog), folder.settings(context)
+    planned = flare_plan(catalogue, options, config, folder.progress(context), context.today)
+    if output is not None:
+        save_routine(planned.routine, output, force=force)
+    noted = folder.note_flare(context)
+    tell([*planned.notes, *noted])
+    print_routine(context, planned.routine, catalogue, output_format)
+    if output is not None:
+        tell([f"Saved to {output}. Follow it with: corecli run {output}"])
 
 
 @command(app)
@@ -155,7 +193,7 @@ def run(
     phase: PhaseOption = None,
     minutes: MinutesOption = None,
     equipment: EquipmentOption = None,
-    condition: ConditionOption = None,
+    condition: ConditionsOption = None,
     level: LevelOption = None,
     floor: FloorOption = None,
     include: IncludeOption = None,
@@ -195,7 +233,8 @@ def run(
         bool,
         typer.Option(
             "--screened",
-            help="I have read the safety screen (corecli screen --list) and none of it applies.",
+            help="I have read the safety screen (corecli screen --list) and none of it"
+            " applies, beyond what a clinician has cleared.",
         ),
     ] = False,
     plain: Annotated[
@@ -388,7 +427,7 @@ def plan_options(
     phase: Phase | None,
     minutes: int | None,
     equipment: list[EquipmentChoice] | None,
-    condition: PlanCondition | None,
+    condition: list[PlanCondition] | None,
     level: Level | None,
     floor: bool | None,
     include: list[str] | None,
@@ -398,11 +437,13 @@ def plan_options(
     """The options that choose a plan's exercises, as given on the command line."""
     from corecli.planner import PlanOptions
 
+    diagnosis, groups = conditions_of(condition)
     return PlanOptions(
         phase=phase,
         minutes=minutes,
         equipment=equipment_set(equipment),
-        condition=condition,
+        condition=diagnosis,
+        groups=groups,
         level=level,
         include=tuple(include or ()),
         exclude=tuple(exclude or ()),

@@ -19,6 +19,7 @@ from corecli.cli.context import Context
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
 from corecli.player import PlainScreen, Screen, Sound
+from corecli.safety import RedFlag
 from corecli.script import Script
 from corecli.session_log import SessionLog
 from corecli.views.history_table import LIGHT_STYLE
@@ -39,8 +40,11 @@ class TerminalPrompts:
     def ask_pain(self, when: str) -> int | None:
         return prompts.ask_pain(when, say=typer.echo) if self.interactive else None
 
-    def ask_screen(self) -> dict[str, bool] | None:
-        return prompts.ask_screen(say=typer.echo) if self.interactive else None
+    def ask_screen(self, reason: str) -> dict[str, bool] | None:
+        return prompts.ask_screen(reason, say=typer.echo) if self.interactive else None
+
+    def ask_cleared(self, flag: RedFlag) -> bool:
+        return self.interactive and prompts.ask_cleared(flag, say=typer.echo)
 
     def say(self, line: str) -> None:
         self._console.print(literal(line))

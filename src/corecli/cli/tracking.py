@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from corecli.cli import folder
-from corecli.cli.context import current
+from corecli.cli.context import Context, current
 from corecli.cli.options import CatalogOption, command, command_group, day_option, parse_day
 from corecli.cli.output import write_bytes
 from corecli.errors import CorecliError, UsageProblem, visible
@@ -78,6 +78,7 @@ def stats(ctx: typer.Context) -> None:
 
     Example: corecli stats
     """
+    from corecli.progress import review_advice
     from corecli.stats import gather_stats
     from corecli.views.stats import DECISIONS_SHOWN, stats_view
 
@@ -91,12 +92,15 @@ def stats(ctx: typer.Context) -> None:
             context.today,
         )
         decisions = store.decisions(limit=DECISIONS_SHOWN)
+        review = review_advice(store, context.today)
     names = {}
     # The catalogue only to name the exercises; if one's own file is broken, ids will do.
     with contextlib.suppress(CorecliError):
         if figures.skipped or figures.hurt or figures.flagged:
             names = {e.id: e.name for e in folder.catalogue(context)}
     context.console.print(stats_view(figures, names, decisions))
+    if review:
+        typer.echo(f"\nReview: {review}")
 
 
 @command(app)
@@ -119,6 +123,7 @@ def walk(
     """
     from datetime import datetime
 
+    from corecli.planner import FLEXION_EASES, STENOSIS_WALKING
     from corecli.programme import walking_goals, week_start
 
     context = current(ctx)
@@ -136,6 +141,8 @@ def walk(
         f"Logged a {minutes}-minute walk. Week of {week:%d %b}: {by_week.get(week, 0)}"
         f" of {goal} minutes walked."
     )
+    if folder.settings(context).condition in FLEXION_EASES:
+        typer.echo(STENOSIS_WALKING)
 
 
 @command(app)
@@ -175,24 +182,40 @@ def screen(
     show_list: Annotated[
         bool, typer.Option("--list", help="Print the questions and what each means, then stop.")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --list: print JSON.")] = False,
+    cleared: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cleared",
+            metavar="ID",
+            show_default=False,
+            help="A clinician has checked this sign (an id from --list) and cleared you to"
+            " exercise; asked again in three months. Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Answer the safety screen: signs that back pain needs a doctor.
 
-    corecli run asks it before the first session and then weekly. Any "yes" means
-    get medical advice first; the first three signs need emergency care.
+    corecli run asks it before the first session, weekly, and after a red session, a
+    morning of 7 or more or three ambers in a row. Emergency signs mean get care now;
+    doctor signs mean see a doctor first, unless a clinician has cleared you; physio
+    signs change the plan.
 
-    Example: corecli screen
+    Example: corecli screen --list
     """
     from corecli.cli.terminal import TerminalPrompts, asking
-    from corecli.safety import RED_FLAGS
+    from corecli.views.screen import screen_json, screen_lines
     from corecli.workout import safety_check
 
     context = current(ctx)
+    if as_json and not show_list:
+        raise UsageProblem("--json goes with --list")
+    if cleared:
+        record_clearances(context, cleared)
+        return
     prompts = TerminalPrompts(context.console)
     if show_list or not (screened or prompts.interactive):
-        for number, flag in enumerate(RED_FLAGS, 1):
-            urgent = "  (emergency care)" if flag.emergency else ""
-            typer.echo(f"{number}. {flag.question}{urgent}")
+        typer.echo(screen_json() if as_json else "\n".join(screen_lines()))
         if show_list:
             return
     with folder.session_log(context) as log, asking():
@@ -200,6 +223,27 @@ def screen(
     if advice is not None:
         prompts.show_advice(advice)
         raise typer.Exit(1)
-    typer.echo("None of these: you can exercise. corecli asks again in a week.")
+    typer.echo("Nothing here stops you exercising. corecli asks again in a week.")
     if log.problem:
         typer.echo(f"Answers not saved: {log.problem}", err=True)
+
+
+def record_clearances(context: Context, flags: list[str]) -> None:
+    """``screen --cleared``: only doctor-level signs can be cleared."""
+    from corecli.safety import BY_ID, CLEARABLE, CLEARED_FOR
+
+    for flag in flags:
+        if flag not in BY_ID:
+            raise UsageProblem(f"--cleared {visible(flag)}: no such question (see --list)")
+        if flag not in CLEARABLE:
+            why = "it needs care now" if BY_ID[flag].grade == "emergency" else "it stops nothing"
+            raise UsageProblem(f"--cleared {flag}: only doctor signs are cleared here ({why})")
+    with folder.history(context, create=True) as store:
+        for flag in dict.fromkeys(flags):
+            store.clear(flag, context.today)
+    until = context.today + CLEARED_FOR
+    typer.echo(
+        f"Recorded: a clinician cleared {', '.join(dict.fromkeys(flags))} on"
+        f" {context.today:%d %b}. corecli asks again from {until:%d %b %Y}, or if the answer"
+        " changes."
+    )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corecli.errors import CorecliError, visible
 from corecli.programme import Decision, Flag, LegsReport, Setup, Standing, week_start
-from corecli.safety import Screening
+from corecli.safety import Clearance, Recent, Screening
 from corecli.stats import OutcomeCount, SessionMark
 from corecli.vocab import (
     Change,
@@ -125,6 +125,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 phase || ': carried over from your sessions up to ' || substr(started, 1, 10)
             FROM sessions ORDER BY started DESC, id DESC LIMIT 1""",
     ),
+    # 4: a clinician's clearance of a screen question.
+    ("CREATE TABLE clearances (flag TEXT PRIMARY KEY, cleared_on TEXT NOT NULL)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -536,6 +538,19 @@ class History:
             parameters.append(limit)
         return [_decision(row) for row in self._execute(sql, parameters)]
 
+    def programme_began(self) -> date | None:
+        day = self._execute("SELECT min(day) FROM decisions").fetchone()[0]
+        return date.fromisoformat(day) if day else None
+
+    def pains_before(self, since: date, until: date) -> list[int]:
+        """The scores before each session from one day to another (both included)."""
+        rows = self._execute(
+            "SELECT pain_before FROM sessions WHERE pain_before IS NOT NULL"
+            " AND substr(started, 1, 10) BETWEEN ? AND ? ORDER BY started",
+            (since.isoformat(), until.isoformat()),
+        )
+        return [int(pain) for (pain,) in rows]
+
     def decisions_of(self, session_id: int) -> list[Decision]:
         """The decisions that judged one session, oldest first."""
         rows = self._execute(
@@ -622,6 +637,38 @@ class History:
         if row is None:
             return None
         return Screening(datetime.fromisoformat(row[0]), json.loads(row[1]))
+
+    def clearances(self) -> list[Clearance]:
+        rows = self._execute("SELECT flag, cleared_on FROM clearances ORDER BY flag")
+        return [Clearance(flag, date.fromisoformat(on)) for flag, on in rows]
+
+    def clear(self, flag: str, on: date) -> None:
+        """Record that a clinician cleared exercise despite a "yes" to ``flag``."""
+        self._write(
+            "INSERT OR REPLACE INTO clearances (flag, cleared_on) VALUES (?, ?)",
+            (flag, on.isoformat()),
+        )
+
+    def unclear(self, flags: Sequence[str]) -> None:
+        """Drop clearances whose answer has changed."""
+        with self._writing():
+            for flag in flags:
+                self._execute("DELETE FROM clearances WHERE flag = ?", (flag,))
+
+    def since_screening(self, at: datetime) -> Recent:
+        """The lights, next-morning scores and latest red of sessions since ``at``."""
+        rows = self._execute(
+            "SELECT light, pain_next_day, substr(started, 1, 10) FROM sessions"
+            " WHERE started >= ? OR next_day_on > ? ORDER BY started, id",
+            (_stamp(at), at.date().isoformat()),
+        ).fetchall()
+        lights = [Light(light) if light else None for light, _, _ in rows]
+        reds = [day for light, _, day in rows if light == Light.red.value]
+        return Recent(
+            lights,
+            [morning for _, morning, _ in rows],
+            date.fromisoformat(reds[-1]) if reds else None,
+        )
 
     def add_walk(self, at: datetime, minutes: int) -> None:
         self._write("INSERT INTO walks (at, minutes) VALUES (?, ?)", (_stamp(at), minutes))

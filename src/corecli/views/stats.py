@@ -30,7 +30,7 @@ def bar(value: int, most: int, width: int = BAR_WIDTH) -> str:
 
 
 DECISIONS_SHOWN = 10
-CHANGE_WORDS = {"start": "start", "up": "up", "down": "down", "hold": "held"}
+CHANGE_WORDS = {"start": "start", "up": "up", "down": "down", "hold": "held", "flare": "flare"}
 
 
 def stats_view(

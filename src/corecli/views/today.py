@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from corecli.agenda import Agenda
 from corecli.errors import visible
+from corecli.learn import card_lines
 from corecli.text import format_day
 
 
@@ -26,4 +27,13 @@ def today_lines(agenda: Agenda) -> list[str]:
     lines.extend(f"  {visible(note)}" for note in agenda.notes if not note.startswith("Left out"))
     if agenda.checkin is not None:
         lines += ["", f"Check-in: {agenda.checkin.question()}", f"  {agenda.checkin.command(day)}"]
+    for cleared in agenda.cleared:
+        lines.append(
+            f"Cleared by a clinician: {cleared.flag} on {format_day(cleared.on)};"
+            f" asked again from {format_day(cleared.until)}"
+        )
+    if agenda.review:
+        lines += ["", f"Review: {agenda.review}"]
+    if agenda.card is not None:
+        lines += ["", *card_lines(agenda.card)]
     return lines

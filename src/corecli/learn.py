@@ -74,7 +74,7 @@ CARDS = (
         "Sleep in the position that eases you",
         "No one sleeping position is best for everyone. A pillow between the knees when"
         " lying on your side, or under the knees on your back, eases many backs.",
-        "No trial shows one best position (CLINICAL.md W10)",
+        "Cary, Briffa and McKenna, a scoping review of sleep posture, BMJ Open 2019",
     ),
     Card(
         "stenosis-walking",

@@ -69,7 +69,7 @@ def start(
     equipment: EquipmentOption = None,
     floor: FloorOption = None,
 ) -> None:
-    """Set up your programme: six questions choose where it starts.
+    """Set up your programme: a few questions choose where it starts.
 
     Asked at the terminal; every answer can also be given as an option, so it works
     in a script. Run it again when things change: the programme keeps the place it

@@ -175,6 +175,9 @@ def test_log_of_a_routine_for_another_phase_is_saved_but_does_not_count(
     ("args", "message"),
     [
         (["--on", "tomorrow"], "--on takes"),
+        (["--on", "²d"], "--on takes a date such as"),  # a superscript is not a number
+        (["--on", "٣d"], "--on takes a date such as"),  # nor an Arabic-Indic digit
+        (["--on", "2026-02-30"], "--on takes a date such as"),
         (["--on", "2026-12-25"], "Error: --on 2026-12-25 is in the future"),
         (["--skipped", "superman"], "Error: --skipped superman: not in this routine ("),
         (["--skipped", "no-such-thing"], "Error: no exercise called 'no-such-thing'"),

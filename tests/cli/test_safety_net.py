@@ -93,7 +93,7 @@ def test_a_cleared_sign_lets_exercise_go_on_for_three_months(run: Run, clock: Fa
 @pytest.mark.parametrize(
     ("flag", "message"),
     [
-        ("nonsense", "Error: --cleared nonsense: no such question (see --list)"),
+        ("nonsense", "Error: --cleared 'nonsense': no such question (see --list)"),
         ("bladder", "Error: --cleared bladder: only doctor signs are cleared here"
          " (it needs care now)"),
         ("osteoporosis", "Error: --cleared osteoporosis: only doctor signs are cleared here"

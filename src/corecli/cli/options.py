@@ -69,8 +69,11 @@ def parse_day(text: str, option: str, today: date) -> date:
     if text in named:
         return today - timedelta(days=named[text])
     units = {"d": 1, "w": 7}
-    if len(text) > 1 and text[-1] in units and text[:-1].isdigit() and int(text[:-1]) < 100_000:
-        return today - timedelta(days=int(text[:-1]) * units[text[-1]])
+    number = text[:-1]
+    # ASCII digits only: str.isdigit() also passes "²" and "٣", which int() refuses or reads.
+    if len(text) > 1 and text[-1] in units and number.isascii() and number.isdigit():
+        if int(number) < 100_000:
+            return today - timedelta(days=int(number) * units[text[-1]])
     try:
         return date.fromisoformat(text)
     except ValueError:

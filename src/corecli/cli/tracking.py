@@ -234,7 +234,7 @@ def record_clearances(context: Context, flags: list[str]) -> None:
 
     for flag in flags:
         if flag not in BY_ID:
-            raise UsageProblem(f"--cleared {visible(flag)}: no such question (see --list)")
+            raise UsageProblem(f"--cleared '{visible(flag)}': no such question (see --list)")
         if flag not in CLEARABLE:
             why = "it needs care now" if BY_ID[flag].grade == "emergency" else "it stops nothing"
             raise UsageProblem(f"--cleared {flag}: only doctor signs are cleared here ({why})")

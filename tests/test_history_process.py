@@ -153,11 +153,16 @@ def test_a_session_killed_midway_keeps_the_exercises_it_finished(
 
 
 @pytest.mark.slow
-def test_sigterm_midway_closes_the_session_as_terminated(isolated: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGQUIT"])
+def test_a_stop_signal_midway_closes_the_session_as_terminated(
+    isolated: Path, tmp_path: Path, name: str
+) -> None:
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} here")
     log = tmp_path / "run.log"
     with planned_session(isolated, log) as process:
         done_before = wait_for_done_items(isolated, process, log)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(getattr(signal, name))
         assert process.wait(timeout=TIMEOUT_S) == 143, log.read_text()
 
     output = log.read_text()

@@ -7,7 +7,11 @@ timeout it is asked to wait, or to the moment of the next scripted key.
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,7 +22,7 @@ from rich.style import Style
 
 from corecli import player
 from corecli.catalogue import load_catalogue
-from corecli.keys import Terminated
+from corecli.keys import RawKeys, TerminalLost, Terminated, sigterm_raises
 from corecli.models import Exercise, SessionDose, SessionRecord
 from corecli.planner import single_exercise_routine
 from corecli.player import KEYMAP, PlainScreen, Sound, play, summary_lines
@@ -77,6 +81,8 @@ class FakeKeys:
         self.clock = clock
         self.script = list(script)
         self.timeouts: list[float] = []
+
+    keyboard = True
 
     def read(self, timeout_s: float) -> str | None:
         self.timeouts.append(timeout_s)
@@ -924,3 +930,125 @@ def test_a_long_hold_rotates_through_the_cues() -> None:
     hold = next(s for s in build_timeline(routine_items(routine, BUNDLED)) if s.kind.is_work)
     said = {describe(hold, script, into_s=t)[1] for t in range(0, hold.duration_s, 5)}
     assert said == set(dog.cues)
+
+
+# --- Only time seen counts --------------------------------------------------------------------
+
+
+class StallingKeys(FakeKeys):
+    """Keys whose read at clock time ``at`` comes back ``stall_s`` late, as after Ctrl-Z
+    and fg, a stopped process or a stalled write; then the scripted keys."""
+
+    def __init__(
+        self,
+        clock: FakeClock,
+        at: float,
+        stall_s: float,
+        script: Sequence[tuple[float, Key]] = (),
+        *,
+        keyboard: bool = True,
+    ) -> None:
+        super().__init__(clock, script)
+        self.at, self.stall_s, self.keyboard = at, stall_s, keyboard
+
+    def read(self, timeout_s: float) -> str | None:
+        key = super().read(timeout_s)
+        if self.at is not None and self.clock.now >= self.at:
+            self.clock.now += self.stall_s
+            self.at = None  # once
+        return key
+
+
+def play_stalled(keys: StallingKeys) -> SessionRecord:
+    clock = keys.clock
+    return play(
+        TIMELINE,
+        SCRIPT,
+        RecordingScreen(),
+        keys,
+        clock=clock,
+        wall=lambda: WALL_START + timedelta(seconds=clock.now),
+    )
+
+
+def test_time_the_loop_did_not_see_is_a_pause_never_progress() -> None:
+    clock = FakeClock()
+    # Stalled 60 s from 17 s in (2 s into the first 20 s hold); space at 90 s resumes.
+    record = play_stalled(StallingKeys(clock, 17.0, 60.0, [(90.0, " ")]))
+    assert record.ending is Ending.finished
+    assert outcomes(record) == [Outcome.done, Outcome.done]
+    assert record.active_s == ACTIVE_S  # the hold still had 18 s to go, and got them
+    assert record.paused_s == 90 - 17
+    assert record.total_s == TOTAL_S + 73
+
+
+def test_a_short_lag_is_not_a_pause() -> None:
+    clock = FakeClock()
+    record = play_stalled(StallingKeys(clock, 17.0, 1.5))
+    assert record.paused_s == 0
+    assert (record.total_s, record.active_s) == (TOTAL_S, ACTIVE_S)  # time went on
+
+
+def test_with_no_keyboard_to_resume_a_gap_ends_the_session_as_partial() -> None:
+    clock = FakeClock()
+    record = play_stalled(StallingKeys(clock, 17.0, 600.0, keyboard=False))
+    assert record.ending is Ending.quit
+    assert not record.completed  # so it never counts as a full session
+    assert outcomes(record) == [Outcome.stopped, Outcome.not_reached]
+    assert record.active_s == 2  # the 2 s of the hold seen before the gap
+
+
+# --- The terminal's keys ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_raw_keys_turn_flow_control_off_and_restore_it() -> None:
+    import termios
+
+    leader, follower = os.openpty()
+    try:
+        with os.fdopen(follower, "r", closefd=False) as stream:
+            before = termios.tcgetattr(follower)
+            assert before[0] & termios.IXON  # a new terminal has it on
+            with RawKeys(stream):
+                during = termios.tcgetattr(follower)
+                assert not during[0] & (termios.IXON | termios.IXOFF)  # Ctrl-S is a key
+                os.write(leader, b"\x13")
+                assert RawKeys(stream).read(1.0) == "\x13"
+            assert termios.tcgetattr(follower) == before
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_a_terminal_that_goes_away_ends_the_session_instead_of_spinning() -> None:
+    leader, follower = os.openpty()
+    stream = os.fdopen(follower, "r", closefd=False)
+    keys = RawKeys(stream)
+    with keys:
+        os.close(leader)  # the window closed
+        with pytest.raises(TerminalLost):
+            keys.read(1.0)
+    os.close(follower)
+    clock = FakeClock()
+
+    class Gone:
+        keyboard = True
+
+        def read(self, timeout_s: float) -> str | None:
+            raise TerminalLost
+
+    record = play(TIMELINE, SCRIPT, RecordingScreen(), Gone(), clock=clock, wall=lambda: WALL_START)
+    assert record.ending is Ending.terminated
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGQUIT"])
+def test_hanging_up_and_ctrl_backslash_end_like_sigterm(name: str) -> None:
+    number = getattr(signal, name, None)
+    if number is None:
+        pytest.skip(f"no {name} here")
+    with sigterm_raises(), pytest.raises(Terminated):
+        os.kill(os.getpid(), number)
+        time.sleep(1)  # the handler raises first
+    assert signal.getsignal(number) is not None

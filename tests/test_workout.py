@@ -103,6 +103,8 @@ class InterruptingKeys:
     def __init__(self, clock: FakeClock, at_s: float) -> None:
         self.clock, self.at_s = clock, at_s
 
+    keyboard = True
+
     def read(self, timeout_s: float) -> str | None:
         if self.clock.monotonic() + timeout_s >= self.at_s:
             raise KeyboardInterrupt

@@ -9,6 +9,7 @@ same ``finally`` runs).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -28,12 +29,16 @@ class Terminated(Exception):
 
 
 class KeySource(Protocol):
+    keyboard: bool  # someone can press keys (False: nobody can resume a pause)
+
     def read(self, timeout_s: float) -> str | None:
         """The next key ("a", " ", "left" …) or None if none came within ``timeout_s``."""
 
 
 class NoKeys:
     """For when stdin is not a terminal: nothing is ever pressed; waiting is sleeping."""
+
+    keyboard = False
 
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self._sleep = sleep
@@ -47,6 +52,8 @@ class NoKeys:
 class RawKeys:
     """Keys from a terminal file descriptor in cbreak mode (POSIX)."""
 
+    keyboard = True
+
     def __init__(self, stdin: TextIO = sys.stdin) -> None:
         self._fd = stdin.fileno()
         self._saved: list[Any] | None = None
@@ -58,6 +65,10 @@ class RawKeys:
 
         self._saved = termios.tcgetattr(self._fd)
         tty.setcbreak(self._fd)
+        # Flow control off: Ctrl-S would freeze the output while the clock ran on.
+        attributes = termios.tcgetattr(self._fd)
+        attributes[0] &= ~(termios.IXON | termios.IXOFF)
+        termios.tcsetattr(self._fd, termios.TCSANOW, attributes)
         return self
 
     def __exit__(
@@ -73,35 +84,65 @@ class RawKeys:
         import termios
 
         if self._saved is not None:
-            termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
-            self._saved = None
+            saved, self._saved = self._saved, None
+            # A terminal that hung up cannot be set; there is nothing left to restore.
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
 
     def read(self, timeout_s: float) -> str | None:
         if not self._ready(max(0.0, timeout_s)):
             return None
-        key = os.read(self._fd, 1).decode("utf-8", "replace")
+        key = self._byte()
         if key != "\x1b":
             return key
         # An escape sequence arrives in one burst; a lone Esc does not.
         sequence = key
         while len(sequence) < 3 and self._ready(0.02):
-            sequence += os.read(self._fd, 1).decode("utf-8", "replace")
+            sequence += self._byte()
         return ARROWS.get(sequence, "escape")
 
+    def _byte(self) -> str:
+        """One byte from the terminal; a terminal gone (end of file, an I/O error, as
+        under nohup once its window closed) ends the session rather than reading nothing
+        in a tight loop."""
+        try:
+            data = os.read(self._fd, 1)
+        except OSError:
+            raise TerminalLost from None
+        if not data:
+            raise TerminalLost
+        return data.decode("utf-8", "replace")
+
     def _ready(self, timeout_s: float) -> bool:
-        readable, _, _ = select.select([self._fd], [], [], timeout_s)
+        try:
+            readable, _, _ = select.select([self._fd], [], [], timeout_s)
+        except (OSError, ValueError):
+            raise TerminalLost from None
         return bool(readable)
+
+
+class TerminalLost(Terminated):
+    """The terminal went away (the window closed): end the session instead of spinning."""
+
+
+# Signals that end a session as partial, with the terminal put back: a stop request,
+# the terminal hanging up (its window closed), and Ctrl-\.
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
 
 
 @contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """Turn SIGTERM into :class:`Terminated` inside the block, so cleanup code runs."""
+    """Turn SIGTERM, SIGHUP and SIGQUIT into :class:`Terminated` inside the block, so
+    cleanup code runs (a session closes as partial; the terminal is restored)."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         raise Terminated
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {number: signal.signal(number, handler) for number in ENDING_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, before in previous.items():
+            signal.signal(number, before)

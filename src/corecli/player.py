@@ -38,6 +38,9 @@ KEYMAP = {
 HELP_KEY = "?"
 STEPS_KEY = "i"  # shows the exercise's steps again while holding or moving
 VOICES = ("espeak-ng", "spd-say", "say")
+# Real seconds the loop may come back late before the time it did not see (a stopped
+# process, a stalled write) becomes a pause instead of progress.
+GAP_S = 2.0
 
 
 class Screen(Protocol):
@@ -149,8 +152,14 @@ def play(
         if on_start is not None:
             on_start(_record(session, script, started, started))
         _announce(session.segment, session, script, screen, sound, now())
+        seen = now()  # the latest moment the loop is known to have been watching
         while not session.finished:
             current = now()
+            if (current - seen) / speed > GAP_S and not session.paused:
+                session.hold(seen)  # only time seen counts
+                if not keys.keyboard:  # nobody can resume it: end it here, as partial
+                    session.stop(seen, Ending.quit)
+                    break
             entered_at = session.deadline  # each entered segment starts where the last ended
             for segment in session.advance(current):
                 _announce(segment, session, script, screen, sound, entered_at)
@@ -161,7 +170,10 @@ def play(
             screen.show(session, current, help_shown=help_shown, steps_shown=steps_shown)
             beeped = _countdown_beep(session, current, sound, beeped)
             wait_s = (session.next_change(current) - current) / speed
-            key = keys.read(wait_s if math.isfinite(wait_s) else 3600.0)
+            timeout_s = wait_s if math.isfinite(wait_s) else 3600.0
+            asked = now()
+            key = keys.read(timeout_s)
+            seen = min(now(), asked + timeout_s * speed)  # a read that overran saw nothing
             if key is None:
                 continue
             if key == HELP_KEY:
@@ -176,6 +188,7 @@ def play(
                 for segment in session.command(command, pressed):
                     _announce(segment, session, script, screen, sound, pressed)
                 report()
+                seen = now()
     except KeyboardInterrupt:
         session.stop(now(), Ending.interrupted)
     except Terminated:

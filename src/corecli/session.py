@@ -166,6 +166,12 @@ class Session:
             self.items[item].outcome = Outcome.stopped
         self.ending, self.ended_at = ending, now
 
+    def hold(self, at: float) -> None:
+        """Pause as of ``at`` (time the player did not see: a stopped process, a stall);
+        nothing from then on counts until the person resumes."""
+        if not (self.finished or self.paused or self.waiting):
+            self._toggle_pause(at)
+
     # --- Internals ------------------------------------------------------------------------
 
     def _toggle_pause(self, now: float) -> None:

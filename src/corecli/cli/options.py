@@ -71,9 +71,9 @@ def parse_day(text: str, option: str, today: date) -> date:
     units = {"d": 1, "w": 7}
     number = text[:-1]
     # ASCII digits only: str.isdigit() also passes "²" and "٣", which int() refuses or reads.
-    if len(text) > 1 and text[-1] in units and number.isascii() and number.isdigit():
-        if int(number) < 100_000:
-            return today - timedelta(days=int(number) * units[text[-1]])
+    digits = len(text) > 1 and number.isascii() and number.isdigit()
+    if digits and text[-1] in units and int(number) < 100_000:
+        return today - timedelta(days=int(number) * units[text[-1]])
     try:
         return date.fromisoformat(text)
     except ValueError:

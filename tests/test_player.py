@@ -22,7 +22,7 @@ from rich.style import Style
 
 from corecli import player
 from corecli.catalogue import load_catalogue
-from corecli.keys import RawKeys, TerminalLost, Terminated, sigterm_raises
+from corecli.keys import RawKeys, Suspended, TerminalLost, Terminated, sigterm_raises
 from corecli.models import Exercise, SessionDose, SessionRecord
 from corecli.planner import single_exercise_routine
 from corecli.player import KEYMAP, PlainScreen, Sound, play, summary_lines
@@ -1052,3 +1052,34 @@ def test_hanging_up_and_ctrl_backslash_end_like_sigterm(name: str) -> None:
         os.kill(os.getpid(), number)
         time.sleep(1)  # the handler raises first
     assert signal.getsignal(number) is not None
+
+
+def test_ctrl_z_pauses_hands_the_terminal_back_and_redraws_paused_on_fg() -> None:
+    clock = FakeClock()
+    events: list[str] = []
+
+    class CtrlZKeys(FakeKeys):
+        def read(self, timeout_s: float) -> str | None:
+            if self.clock.now == 17.0 and "suspended" not in events:
+                raise Suspended
+            return super().read(timeout_s)
+
+        def suspend(self) -> None:
+            events.append("suspended")
+            self.clock.now += 300  # five minutes in the background
+
+    class Screen(RecordingScreen):
+        def suspend(self) -> None:
+            events.append("screen given back")
+
+        def resume(self) -> None:
+            events.append("screen taken again")
+
+    screen = Screen()
+    keys = CtrlZKeys(clock, [(400.0, " ")])
+    record = play(TIMELINE, SCRIPT, screen, keys, clock=clock, wall=lambda: WALL_START)
+    assert events == ["screen given back", "suspended", "screen taken again"]
+    assert [s.paused for s in screen.shown if s.now == 317.0] == [True]  # drawn paused
+    assert record.ending is Ending.finished
+    assert record.active_s == ACTIVE_S
+    assert record.paused_s == 400 - 17

@@ -7,6 +7,7 @@ import re
 import shlex
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,5 +224,44 @@ def test_a_dumb_terminal_still_shows_the_session(isolated: Path) -> None:
         child.expect(re.compile("get ready", re.IGNORECASE), timeout=4)
         child.send("q")
         child.expect("Session stopped early.")
+    finally:
+        child.close(force=True)
+
+
+def process_state(pid: int) -> str:
+    """The kernel's one-letter state of a process: T when stopped."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_z_gives_the_terminal_back_and_fg_redraws_paused(isolated: Path) -> None:
+    child = pexpect.spawn(
+        RUN[0],
+        [*RUN[1:], "--screened", "--no-check-in"],
+        env=terminal_env(isolated),
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=TIMEOUT_S,
+    )
+    try:
+        child.expect("GET INTO POSITION")
+        child.sendcontrol("z")
+        child.expect_exact("\x1b[?1049l")  # back from the full screen, the cursor shown ...
+        assert "\x1b[?25h" in child.before
+        for _ in range(50):  # ... and stopped, as a shell's job is
+            if process_state(child.pid) == "T":
+                break
+            time.sleep(0.05)
+        assert process_state(child.pid) == "T"
+        time.sleep(0.5)  # stopped a while: the pause, not the clock, holds the place
+        os.kill(child.pid, signal.SIGCONT)  # fg
+        child.expect("PAUSED")  # drawn again, paused
+        child.send(" ")
+        child.expect("GET INTO POSITION|HOLD")
+        child.send("q")
+        child.expect("Session stopped early.")
+        child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

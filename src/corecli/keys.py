@@ -28,11 +28,19 @@ class Terminated(Exception):
     """SIGTERM arrived; raised so the terminal is restored on the way out."""
 
 
+class Suspended(Exception):
+    """Ctrl-Z was pressed: give the terminal back and stop until the shell's fg."""
+
+
 class KeySource(Protocol):
     keyboard: bool  # someone can press keys (False: nobody can resume a pause)
 
     def read(self, timeout_s: float) -> str | None:
-        """The next key ("a", " ", "left" …) or None if none came within ``timeout_s``."""
+        """The next key ("a", " ", "left" …) or None if none came within ``timeout_s``;
+        :class:`Suspended` after Ctrl-Z."""
+
+    def suspend(self) -> None:
+        """Give the terminal back, stop this process, and take the terminal again on fg."""
 
 
 class NoKeys:
@@ -48,6 +56,9 @@ class NoKeys:
             self._sleep(min(timeout_s, 3600.0))
         return None
 
+    def suspend(self) -> None:
+        return None  # never raised without a terminal
+
 
 class RawKeys:
     """Keys from a terminal file descriptor in cbreak mode (POSIX)."""
@@ -57,8 +68,29 @@ class RawKeys:
     def __init__(self, stdin: TextIO = sys.stdin) -> None:
         self._fd = stdin.fileno()
         self._saved: list[Any] | None = None
+        self._waiting = False  # in select(): Ctrl-Z can act at once
+        self._pending = False  # Ctrl-Z came while doing something else
+        self._previous_tstp: Any = None
 
     def __enter__(self) -> RawKeys:
+        self._take()
+        if hasattr(signal, "SIGTSTP"):
+            self._previous_tstp = signal.signal(signal.SIGTSTP, self._ctrl_z)
+        return self
+
+    def _ctrl_z(self, signum: int, frame: FrameType | None) -> None:
+        # Raised only while waiting for a key, so nothing half-done (a history write, a
+        # frame being drawn) is cut; otherwise noted and raised at the next read.
+        if self._waiting:
+            raise Suspended
+        self._pending = True
+
+    def suspend(self) -> None:
+        self.restore()
+        os.kill(os.getpid(), signal.SIGSTOP)  # the shell sees a stopped job; fg continues
+        self._take()
+
+    def _take(self) -> None:
         # POSIX only: imported here so that corecli, and NoKeys, still load elsewhere.
         import termios
         import tty
@@ -69,7 +101,6 @@ class RawKeys:
         attributes = termios.tcgetattr(self._fd)
         attributes[0] &= ~(termios.IXON | termios.IXOFF)
         termios.tcsetattr(self._fd, termios.TCSANOW, attributes)
-        return self
 
     def __exit__(
         self,
@@ -78,6 +109,9 @@ class RawKeys:
         trace: TracebackType | None,
     ) -> None:
         self.restore()
+        if self._previous_tstp is not None:
+            signal.signal(signal.SIGTSTP, self._previous_tstp)
+            self._previous_tstp = None
 
     def restore(self) -> None:
         """Put the terminal back as it was; safe to call more than once."""
@@ -90,7 +124,15 @@ class RawKeys:
                 termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
 
     def read(self, timeout_s: float) -> str | None:
-        if not self._ready(max(0.0, timeout_s)):
+        if self._pending:
+            self._pending = False
+            raise Suspended
+        self._waiting = True
+        try:
+            ready = self._ready(max(0.0, timeout_s))
+        finally:
+            self._waiting = False
+        if not ready:
             return None
         key = self._byte()
         if key != "\x1b":

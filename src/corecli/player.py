@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol, TextIO
 
 from corecli.errors import visible
-from corecli.keys import KeySource, Terminated
+from corecli.keys import KeySource, Suspended, Terminated
 from corecli.models import ItemRecord, SessionRecord
 from corecli.script import Script, counts, describe, stop_rule
 from corecli.session import Command, ItemProgress, Session
@@ -49,6 +49,12 @@ class Screen(Protocol):
     def show(
         self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
     ) -> None: ...
+
+    def suspend(self) -> None:
+        """Ctrl-Z: hand the terminal back as it was (normal screen, cursor)."""
+
+    def resume(self) -> None:
+        """Back from fg: take the terminal again and draw everything afresh."""
 
     def close(self) -> None: ...
 
@@ -172,7 +178,15 @@ def play(
             wait_s = (session.next_change(current) - current) / speed
             timeout_s = wait_s if math.isfinite(wait_s) else 3600.0
             asked = now()
-            key = keys.read(timeout_s)
+            try:
+                key = keys.read(timeout_s)
+            except Suspended:  # Ctrl-Z: paused, the terminal handed back until fg
+                session.hold(now())
+                screen.suspend()
+                keys.suspend()
+                screen.resume()
+                seen = now()
+                continue
             seen = min(now(), asked + timeout_s * speed)  # a read that overran saw nothing
             if key is None:
                 continue
@@ -264,6 +278,12 @@ class PlainScreen:
         self._script = script
         self._self_paced = self_paced
         self._steps_shown = False
+
+    def suspend(self) -> None:
+        return None  # lines already printed stay as they are
+
+    def resume(self) -> None:
+        return None
 
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         heading, instruction = describe(segment, self._script, self_paced=self._self_paced)

@@ -214,5 +214,12 @@ class LiveScreen:
         )
         self._live.update(frame, refresh=True)
 
+    def suspend(self) -> None:
+        self._live.stop()  # leaves the alternate screen and shows the cursor
+
+    def resume(self) -> None:
+        self._live.start()
+        self._shown = None  # draw the whole frame again
+
     def close(self) -> None:
         self._live.stop()

@@ -2,12 +2,18 @@
 starts, and the writes as it goes, which never stop the session.
 
 If the history cannot be written (a read-only folder, a full disk), the session
-goes on and ``problem`` says why it was not saved.
+goes on and ``problem`` says why it was not saved. While a session plays, its
+writes go to a thread of their own, in order, so a history locked by another
+program never freezes the timer, and a write refused is tried again until the
+session ends: a lock held for a while loses nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -22,6 +28,55 @@ if TYPE_CHECKING:  # the models need pydantic, which reading the history does no
     from corecli.models import ItemRecord, SessionRecord
 
 T = TypeVar("T")
+RETRY_S = 0.25  # between tries of a write the history refused (locked, busy)
+Write = Callable[[History], object]
+
+
+class Writer:
+    """A running session's writes, in order, on a thread of their own."""
+
+    def __init__(self, history: History) -> None:
+        self._history = history
+        self._writes: queue.Queue[Write | None] = queue.Queue()
+        self._ending = threading.Event()
+        self.problem: HistoryProblem | None = None
+        self._thread = threading.Thread(target=self._run, name="corecli-history", daemon=True)
+        self._thread.start()
+
+    def put(self, write: Write) -> None:
+        self._writes.put(write)
+
+    def flush(self) -> None:
+        """Wait until every write queued so far is done (or given up)."""
+        self._writes.join()
+
+    def finish(self) -> HistoryProblem | None:
+        """The session is over: each write left gets its last try; wait for them all."""
+        self._ending.set()
+        self._writes.put(None)
+        self._thread.join()
+        return self.problem
+
+    def _run(self) -> None:
+        while (write := self._writes.get()) is not None:
+            try:
+                self._write(write)
+            finally:
+                self._writes.task_done()
+        self._writes.task_done()
+
+    def _write(self, write: Write) -> None:
+        while self.problem is None:
+            try:
+                write(self._history)
+                return
+            except HistoryProblem as problem:
+                if problem.damaged or self._ending.is_set():
+                    self.problem = problem
+                else:
+                    time.sleep(RETRY_S)  # locked or busy: again, until the session ends
+            except Exception as error:  # never let the thread die with the writes
+                self.problem = HistoryProblem(f"the history could not be written ({error})")
 
 
 class SessionLog:
@@ -32,6 +87,7 @@ class SessionLog:
         self.problem = problem if history is None else None
         self.session_id: int | None = None
         self._day: date | None = None  # the session's date, for flags
+        self._writer: Writer | None = None  # while the session plays
 
     @property
     def saved(self) -> bool:
@@ -99,16 +155,32 @@ class SessionLog:
             self.session_id = self._history.begin_record(record, pain_before, counts=counts)
         except HistoryProblem as problem:
             self._give_up(problem)
+            return
+        self._writer = Writer(self._history)
 
     def item(self, position: int, item: ItemRecord) -> None:
-        session_id, day = self.session_id, self._day
-        if session_id is not None and day is not None:
-            self._try(lambda history: history.save_item(session_id, position, item, day))
+        """Queue one exercise's outcome: it never waits for the history."""
+        session_id, day, writer = self.session_id, self._day, self._writer
+        if session_id is not None and day is not None and writer is not None:
+            writer.put(lambda history: history.save_item(session_id, position, item, day))
 
     def end(self, record: SessionRecord, pain_after: int | None) -> None:
-        if self.session_id is not None:
-            session_id = self.session_id
-            self._try(lambda history: history.end_session(session_id, record, pain_after))
+        """Record how the session ended, after every write queued before it."""
+        session_id, writer = self.session_id, self._writer
+        if session_id is not None and writer is not None:
+            writer.put(lambda history: history.end_session(session_id, record, pain_after))
+        self.close()
+
+    def flush(self) -> None:
+        """Wait until the session's writes so far are in the history."""
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self) -> None:
+        """Wait for the session's writes (safe to call more than once)."""
+        writer, self._writer = self._writer, None
+        if writer is not None and (problem := writer.finish()) is not None:
+            self._give_up(problem)
 
     def after(self, pain_after: int | None, legs: Legs | None) -> None:
         """The answers asked once the session is over."""

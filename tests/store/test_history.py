@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from corecli.errors import CorecliError
 from corecli.models import ItemRecord, SessionRecord
 from corecli.programme import Change, Decision, Flag, Setup, Standing
-from corecli.session_log import SessionLog
+from corecli.session_log import RETRY_S, SessionLog
 from corecli.stats import OutcomeCount, SessionMark
 from corecli.store.history import (
     MIGRATIONS,
@@ -527,6 +528,7 @@ def test_a_session_log_records_a_whole_session(path: Path, history: History) -> 
     log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=4, counts=False)
     log.item(0, item("pelvic-tilt", Outcome.done, 50))
     log.item(1, item("bird-dog", Outcome.hurt))
+    log.flush()  # written as the session goes, off the timer's loop
     assert stored_outcomes(path, log.session_id or 0) == ["done", "hurt", "not-reached"]
     log.end(record(MONDAY, [Outcome.done, Outcome.hurt, Outcome.done]), pain_after=3)
     log.after(2, None)
@@ -554,26 +556,47 @@ def test_a_session_log_without_a_history_only_says_why(history: History) -> None
     assert history.session_count() == 0
 
 
-def test_a_session_log_that_cannot_write_stops_trying_and_keeps_the_reason(
+def test_a_lock_held_for_a_while_freezes_nothing_and_loses_nothing(
     path: Path, history: History
 ) -> None:
     log = SessionLog(history)
     log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None, counts=False)
     holder = History.open(path)
+    history._db.execute("PRAGMA busy_timeout = 20")  # each try gives up quickly
     try:
         holder._db.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-        history._db.execute("PRAGMA busy_timeout = 20")
-
-        log.item(0, item("pelvic-tilt", Outcome.done, 50))  # does not raise
-
-        assert log.problem is not None
-        assert "locked by another program" in log.problem
-        holder._db.execute("ROLLBACK")
-        log.item(1, item("bird-dog", Outcome.done, 50))  # no longer tried, even unlocked
-        log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None)
+        started = time.monotonic()
+        log.item(0, item("pelvic-tilt", Outcome.done, 50))  # queued: returns at once
+        log.item(1, item("bird-dog", Outcome.done, 50))
+        assert time.monotonic() - started < 0.5
+        time.sleep(3 * RETRY_S)  # tried, refused, tried again …
+        assert stored_outcomes(path, log.session_id or 0) == ["not-reached"] * 3
+        holder._db.execute("ROLLBACK")  # … until the lock goes
     finally:
         holder.close()
+    log.end(record(MONDAY, [Outcome.done, Outcome.done, Outcome.skipped]), pain_after=None)
+    assert log.problem is None
+    assert stored_outcomes(path, log.session_id or 0) == ["done", "done", "skipped"]
+    assert history.sessions()[0].ending is Ending.finished
 
+
+def test_a_lock_still_held_when_the_session_ends_is_reported_once(
+    path: Path, history: History
+) -> None:
+    log = SessionLog(history)
+    log.begin(record(MONDAY, [Outcome.not_reached] * 3), pain_before=None, counts=False)
+    holder = History.open(path)
+    history._db.execute("PRAGMA busy_timeout = 20")
+    try:
+        holder._db.execute("BEGIN IMMEDIATE")
+        log.item(0, item("pelvic-tilt", Outcome.done, 50))
+        log.end(record(MONDAY, [Outcome.done] * 3), pain_after=None)  # last tries: refused
+        assert log.problem is not None
+        assert "locked by another program" in log.problem
+        assert not log.saved
+    finally:
+        holder._db.execute("ROLLBACK")
+        holder.close()
     assert stored_outcomes(path, log.session_id or 0) == ["not-reached"] * 3
     assert history.sessions()[0].ending is None
 

@@ -84,9 +84,11 @@ def session_log(context: Context, *, create: bool = True) -> Iterator[SessionLog
             raise
         yield SessionLog(None, str(problem))
         return
+    log = SessionLog(opened)
     try:
-        yield SessionLog(opened)
+        yield log
     finally:
+        log.close()  # the session's writes still queued, if it ended early
         opened.close()
 
 

@@ -1083,3 +1083,15 @@ def test_ctrl_z_pauses_hands_the_terminal_back_and_redraws_paused_on_fg() -> Non
     assert record.ending is Ending.finished
     assert record.active_s == ACTIVE_S
     assert record.paused_s == 400 - 17
+
+
+def test_under_nohup_a_hang_up_stays_ignored() -> None:
+    if not hasattr(signal, "SIGHUP"):
+        pytest.skip("no SIGHUP here")
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with sigterm_raises():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGHUP)  # ignored: nothing raised
+    finally:
+        signal.signal(signal.SIGHUP, before)

@@ -182,7 +182,10 @@ def sigterm_raises() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise Terminated
 
-    previous = {number: signal.signal(number, handler) for number in ENDING_SIGNALS}
+    # Under nohup, SIGHUP is ignored on purpose: leave it so (a lost terminal still ends
+    # the session, through TerminalLost).
+    caught = [n for n in ENDING_SIGNALS if signal.getsignal(n) is not signal.SIG_IGN]
+    previous = {number: signal.signal(number, handler) for number in caught}
     try:
         yield
     finally:

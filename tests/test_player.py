@@ -1095,3 +1095,19 @@ def test_under_nohup_a_hang_up_stays_ignored() -> None:
             os.kill(os.getpid(), signal.SIGHUP)  # ignored: nothing raised
     finally:
         signal.signal(signal.SIGHUP, before)
+
+
+def test_plain_mode_says_the_time_left_every_10_s_on_a_long_hold() -> None:
+    routine = single_exercise_routine(BUNDLED.find("prone-lying"), date(2026, 11, 18))  # 2 min
+    timeline = build_timeline(routine_items(routine, BUNDLED))
+    script = Script.for_routine(routine, BUNDLED)
+    stream = io.StringIO()
+    played = play_scripted(timeline=timeline, script=script, screen=PlainScreen(stream, script))
+    assert played.record.completed
+    told = [line for line in stream.getvalue().splitlines() if line.endswith(" s left")]
+    hold = next(s for s in timeline if s.kind is SegmentKind.hold)
+    assert told == [
+        f"{(hold.start_s + hold.duration_s - left) // 60:02d}:"
+        f"{(hold.start_s + hold.duration_s - left) % 60:02d} · Lying face down · {left} s left"
+        for left in range(hold.duration_s - 10, 0, -10)
+    ]

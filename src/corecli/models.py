@@ -359,6 +359,9 @@ class Config(Strict):
         strict=True,
         description="Plan floor work; false plans only chair, standing and bed-friendly work.",
     )
+    plain: bool = Field(
+        False, strict=True, description="One line per step, no full screen (screen readers)."
+    )
 
     @field_validator("equipment", mode="before")
     @classmethod

@@ -41,6 +41,8 @@ VOICES = ("espeak-ng", "spd-say", "say")
 # Real seconds the loop may come back late before the time it did not see (a stopped
 # process, a stalled write) becomes a pause instead of progress.
 GAP_S = 2.0
+LONG_HOLD_S = 30  # plain mode says the time left during holds at least this long ...
+TIME_LEFT_EVERY_S = 10  # ... every 10 s
 
 
 class Screen(Protocol):
@@ -278,6 +280,7 @@ class PlainScreen:
         self._script = script
         self._self_paced = self_paced
         self._steps_shown = False
+        self._told: tuple[int, int] | None = None  # the last "time left" line
 
     def suspend(self) -> None:
         return None  # lines already printed stay as they are
@@ -316,6 +319,20 @@ class PlainScreen:
         if steps_shown and not self._steps_shown and info is not None:
             self._write([f"Steps for {visible(info.name)}:", *_step_lines(info.steps)])
         self._steps_shown = steps_shown
+        self._time_left(session, now)
+
+    def _time_left(self, session: Session, now: float) -> None:
+        """On a long hold, a line every 10 s with the seconds left (a reader hears them)."""
+        segment, info = session.segment, self._script.item(session.segment)
+        if segment.kind is not SegmentKind.hold or segment.duration_s < LONG_HOLD_S:
+            return
+        left = math.ceil(session.remaining(now))
+        mark = (session.index, left)
+        due = left % TIME_LEFT_EVERY_S == 0 and 0 < left < segment.duration_s
+        if due and not session.paused and mark != self._told and info is not None:
+            stamp = _clock_text(session.elapsed(now))
+            self._write([f"{stamp} · {visible(info.name)} · {left} s left"])
+            self._told = mark
 
     def _write(self, lines: list[str]) -> None:
         self._stream.write("\n".join(lines) + "\n")

@@ -33,6 +33,7 @@ DEFAULT_SETTINGS = [
     Setting("minutes", "unset (the phase's default)", "default"),
     Setting("level", "unset (any level)", "default"),
     Setting("floor", "true", "default"),
+    Setting("plain", "false", "default"),
 ]
 
 SET_CASES = [
@@ -98,7 +99,7 @@ BAD_VALUES = [
 ]
 
 SETTINGS_LIST = (
-    "Settings: prep, transition, sound, voice, equipment, condition, minutes, level, floor"
+    "Settings: prep, transition, sound, voice, equipment, condition, minutes, level, floor, plain"
 )
 UNKNOWN_KEYS = [
     ("minuts", f"no setting 'minuts'; did you mean 'minutes'? {SETTINGS_LIST}"),
@@ -155,6 +156,7 @@ def test_keys_follow_the_documented_order() -> None:
         "minutes",
         "level",
         "floor",
+        "plain",
     )
 
 
@@ -211,6 +213,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         "sound": "false",
         "transition": "0",
         "floor": "off",
+        "plain": "yes",
     }
     for key, text in typed.items():  # out of order on purpose
         config = set_value(isolated, key, text)
@@ -226,6 +229,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         "minutes": 25,
         "level": "intermediate",
         "floor": False,
+        "plain": True,
     }
     assert load_config(isolated) == config
     assert describe_settings(load_config(isolated)) == [
@@ -238,6 +242,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         Setting("minutes", "25", "config.toml"),
         Setting("level", "intermediate", "config.toml"),
         Setting("floor", "false", "config.toml"),
+        Setting("plain", "true", "config.toml"),
     ]
 
 

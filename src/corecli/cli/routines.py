@@ -238,8 +238,13 @@ def run(
         ),
     ] = False,
     plain: Annotated[
-        bool, typer.Option("--plain", help="One line per step, no full screen (for logs, readers).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--plain/--no-plain",
+            show_default=False,
+            help="One line per step, no full screen (for logs, readers; default: off).",
+        ),
+    ] = None,
     self_paced: Annotated[
         bool, typer.Option("--self-paced", help="Moving reps wait for space instead of a tempo.")
     ] = False,
@@ -291,7 +296,8 @@ def run(
         told = Told(pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs)
         workout = build_workout(timeline, routine, catalogue, config, aside, told)
         sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
-        result = play_workout(context, workout, log, plain=plain, **sounds)
+        plain_lines = given_or(plain, config.plain)
+        result = play_workout(context, workout, log, plain=plain_lines, **sounds)
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
 

@@ -43,6 +43,7 @@ VOICES = ("espeak-ng", "spd-say", "say")
 GAP_S = 2.0
 LONG_HOLD_S = 30  # plain mode says the time left during holds at least this long ...
 TIME_LEFT_EVERY_S = 10  # ... every 10 s
+LONG_WALK_S = 300  # ... and every minute on a walk this long
 
 
 class Screen(Protocol):
@@ -322,13 +323,15 @@ class PlainScreen:
         self._time_left(session, now)
 
     def _time_left(self, session: Session, now: float) -> None:
-        """On a long hold, a line every 10 s with the seconds left (a reader hears them)."""
+        """On a long hold, a line every 10 s with the seconds left (a reader hears them);
+        every minute on a walk."""
         segment, info = session.segment, self._script.item(session.segment)
         if segment.kind is not SegmentKind.hold or segment.duration_s < LONG_HOLD_S:
             return
         left = math.ceil(session.remaining(now))
         mark = (session.index, left)
-        due = left % TIME_LEFT_EVERY_S == 0 and 0 < left < segment.duration_s
+        every = 60 if segment.duration_s >= LONG_WALK_S else TIME_LEFT_EVERY_S
+        due = left % every == 0 and 0 < left < segment.duration_s
         if due and not session.paused and mark != self._told and info is not None:
             stamp = _clock_text(session.elapsed(now))
             self._write([f"{stamp} · {visible(info.name)} · {left} s left"])

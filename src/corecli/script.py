@@ -12,7 +12,7 @@ from typing import NamedTuple
 from corecli.catalogue import Catalogue
 from corecli.models import STOP_RULE, Routine
 from corecli.timeline import Segment, SegmentKind
-from corecli.vocab import Phase, PlanCondition, SidePart
+from corecli.vocab import Kind, Phase, PlanCondition, SidePart
 
 CUE_EVERY_S = 10  # a long hold moves on to the next cue this often
 
@@ -25,6 +25,7 @@ class ItemInfo(NamedTuple):
     cues: tuple[str, ...]
     stop: str = STOP_RULE  # shown all through every hold and rep
     side_part: SidePart = SidePart.side  # "Right leg", "Left side"
+    aerobic: bool = False  # walking or cycling: timed, but not a hold
 
 
 class Script(NamedTuple):
@@ -48,6 +49,7 @@ class Script(NamedTuple):
                     tuple(found.cues),
                     found.stop_rule,
                     found.side_part,
+                    found.kind is Kind.aerobic,
                 )
                 if found
                 else ItemInfo(item.exercise, (), ())
@@ -82,6 +84,8 @@ def describe(
     if info and info.cues:
         turn = segment.rep_no - 1 + int(max(0.0, into_s) // CUE_EVERY_S)
         cue = info.cues[turn % len(info.cues)]
+    if segment.kind is SegmentKind.hold and info is not None and info.aerobic:
+        return "Keep going", cue or "At an easy pace: you can still talk."
     if segment.kind is SegmentKind.hold:
         return "Hold", cue or "Hold the position and breathe."
     heading = "Move: press space after each rep" if self_paced else "Move"

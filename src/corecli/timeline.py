@@ -94,6 +94,16 @@ def build_timeline(
     return segments
 
 
+def timed_walk(exercise: str, seconds: int, prep_s: int) -> list[Segment]:
+    """A walk (or a ride) on the timer: get ready, then one stretch of time counted
+    down, longer than any hold a dose allows."""
+    return [
+        Segment(SegmentKind.prep, prep_s, 0),
+        Segment(SegmentKind.hold, seconds, prep_s, 0, exercise, 1, 1, 1, 1),
+        Segment(SegmentKind.done, 0, prep_s + seconds),
+    ]
+
+
 def total_s(items: Sequence[TimedItem], settings: TimelineSettings = DEFAULT_SETTINGS) -> int:
     """The planned length of a session in seconds (the end of its timeline)."""
     return sum(segment.duration_s for segment in _walk(items, settings))

@@ -275,3 +275,27 @@ def test_with_stenosis_the_walking_goal_offers_cycling_or_a_forward_lean(run: Ru
     assert "lying on your side with hips and knees bent" in sleep
     general = run("plan", "--condition", "general", "--format", "json").stdout
     assert "No one sleeping position is best" in " ".join(json.loads(general)["advice"])
+
+
+# --- Walking on the timer ---------------------------------------------------------------------
+
+
+def test_walk_timer_counts_the_minutes_down_and_logs_a_walk(run: Run) -> None:
+    result = run("walk", "20", "--timer")
+    assert result.exit_code == 0, result.output
+    assert "Keep going" in result.stdout  # not "Hold"
+    assert "Hold " not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Logged a 20-minute walk. Week of 16 Nov: 20 of 50 minutes."
+    )
+    assert json.loads(run("history", "--json").stdout) == []  # a walk, not a session
+    assert one_error(run("walk", "20", "--timer", "--on", "yesterday")) == (
+        "Error: --timer walks now; it does not go with --on"
+    )
+
+
+def test_run_exercise_walking_is_a_walk(run: Run) -> None:
+    result = run("run", "--exercise", "walking", "--plain", "--no-sound")
+    assert result.exit_code == 0, result.output
+    assert "Walking is logged as a walk (corecli walk 10 --timer does this too)." in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Logged a 10-minute walk.")

@@ -44,7 +44,7 @@ from corecli.vocab import Ending, Legs, Level, Phase, PlanCondition
 
 if TYPE_CHECKING:
     from corecli.catalogue import Catalogue
-    from corecli.models import Config, Routine
+    from corecli.models import Config, Exercise, Routine
     from corecli.planner import LeftOut, PlanOptions
     from corecli.programme import Progress
     from corecli.timeline import Segment
@@ -281,6 +281,8 @@ def run(
     )
     check_run(routine_file, exercise, options, no_check_in, pain_before, pain_after, legs)
     config, catalogue = folder.settings(context), folder.catalogue(context, catalog)
+    if exercise is not None and not dry_run and is_walk(catalogue.find(exercise)):
+        return walk_instead(context, catalogue.find(exercise))
     planning = not dry_run and routine_file is None and exercise is None
     later = before_planning(context) if planning else []
     with folder.session_log(context, create=not dry_run) as log:
@@ -300,6 +302,21 @@ def run(
         result = play_workout(context, workout, log, plain=plain_lines, **sounds)
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
+
+
+def is_walk(exercise: Exercise) -> bool:
+    from corecli.vocab import Kind
+
+    return exercise.kind is Kind.aerobic
+
+
+def walk_instead(context: Context, exercise: Exercise) -> None:
+    """``run --exercise walking``: a walk on the timer, logged as a walk."""
+    from corecli.cli.terminal import walk_on_the_timer
+
+    minutes = max(1, exercise.dose.hold_s // 60)
+    tell([f"{exercise.name} is logged as a walk (corecli walk {minutes} --timer does this too)."])
+    walk_on_the_timer(context, exercise, minutes)
 
 
 def check_run(

@@ -18,10 +18,12 @@ from corecli import prompts
 from corecli.cli.context import Context
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
-from corecli.player import PlainScreen, Screen, Sound
+from corecli.models import Exercise, SessionRecord
+from corecli.player import PlainScreen, Screen, Sound, play
 from corecli.safety import RedFlag
 from corecli.script import Script
 from corecli.session_log import SessionLog
+from corecli.timeline import Segment
 from corecli.views.history_table import LIGHT_STYLE
 from corecli.views.parts import literal
 from corecli.views.session import LiveScreen
@@ -130,3 +132,48 @@ def asking() -> Iterator[None]:
     except Terminated:
         typer.echo("\nCancelled by a signal.", err=True)
         raise typer.Exit(143) from None
+
+
+def play_walk(
+    context: Context, timeline: list[Segment], script: Script, *, plain: bool, sound: bool
+) -> SessionRecord:
+    """A walk counted down at this terminal; Ctrl-C ends it, and what was walked counts."""
+    devices = terminal_devices(
+        context, script, plain=plain, self_paced=False, sound=sound, voice=False
+    )
+    with asking(), devices.stage() as (keys, screen):
+        return play(
+            timeline, script, screen, keys, sound=devices.sound, clock=devices.clock,
+            wall=devices.wall,
+        )  # fmt: skip
+
+
+def walk_on_the_timer(context: Context, exercise: Exercise, minutes: int) -> None:
+    """Count a walk down, then log the whole minutes walked (active time) as a walk."""
+    from datetime import timedelta
+
+    from corecli.cli import folder
+    from corecli.planner import single_exercise_routine
+    from corecli.programme import walking_goals, week_start
+    from corecli.timeline import timed_walk
+
+    config = folder.settings(context)
+    routine = single_exercise_routine(exercise, context.today)
+    script = Script.for_routine(routine, folder.catalogue(context))
+    timeline = timed_walk(exercise.id, minutes * 60, config.prep)
+    record = play_walk(context, timeline, script, plain=config.plain, sound=config.sound)
+    walked = int(record.active_s // 60)
+    if walked < 1:
+        typer.echo("Stopped before a minute: no walk logged.")
+        return
+    finished = record.started + timedelta(seconds=record.total_s)
+    with folder.history(context, create=True) as store:
+        store.add_walk(finished, walked)
+        by_week = store.walk_minutes_by_week()
+    week = week_start(finished.date())
+    goal = walking_goals(by_week, finished.date())[week]
+    what = "walk" if exercise.id == "walking" else exercise.name.lower()
+    typer.echo(
+        f"Logged a {walked}-minute {what}. Week of {week:%d %b}:"
+        f" {by_week.get(week, 0)} of {goal} minutes."
+    )

@@ -113,11 +113,16 @@ def walk(
     on: Annotated[
         str | None, day_option("Day of the walk: YYYY-MM-DD, yesterday, 3d (default: today).")
     ] = None,
+    timer: Annotated[
+        bool,
+        typer.Option("--timer", help="Count the minutes down now, then log what you walked."),
+    ] = False,
 ) -> None:
     """Log a walk; build up to 150 minutes a week.
 
     Walking is the sources' everyday exercise. The weekly goal starts at 50
-    minutes and grows by 25 after each week you meet it.
+    minutes and grows by 25 after each week you meet it. With --timer, corecli
+    counts the minutes down as you walk and logs the minutes you did.
 
     Example: corecli walk 20
     """
@@ -127,6 +132,13 @@ def walk(
     from corecli.programme import walking_goals, week_start
 
     context = current(ctx)
+    if timer:
+        if on is not None:
+            raise UsageProblem("--timer walks now; it does not go with --on")
+        from corecli.cli.terminal import walk_on_the_timer
+
+        walk_on_the_timer(context, folder.catalogue(context).find("walking"), minutes)
+        return
     now = context.now()
     day = parse_day(on, "--on", now.date()) if on is not None else now.date()
     if day > now.date():

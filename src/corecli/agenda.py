@@ -82,6 +82,8 @@ class Agenda(NamedTuple):
             "level": standing.level.value if standing else "beginner",
             "dose_step": standing.dose_step if standing else 0,
             "dose_steps": DOSE_STEPS,
+            "phase_began": standing.began.isoformat() if standing else None,
+            "counted_in_phase": standing.sessions if standing else 0,
             "reason": self.reason,
             "due": [item.as_json() for item in self.due],
             "session_done": self.session_done,

@@ -88,6 +88,7 @@ def test_today_json_has_the_keys_scripts_rely_on(run: Run) -> None:
     assert run(*CHRONIC).exit_code == 0
     now = today(run)
     assert {"phase", "level", "reason", "due", "checkin_pending"} <= now.keys()
+    assert (now["phase_began"], now["counted_in_phase"]) == ("2026-11-18", 0)
     assert now["checkin_pending"] is False
     assert now["due"][0]["what"] == "session"
     assert now["due"][-1] == {
@@ -107,7 +108,7 @@ def test_today_as_text(run: Run, clock: FakeClock) -> None:
     lines = run("today").stdout.splitlines()
     assert lines[:3] == [
         "Today, Wed 18 Nov",
-        "Programme: recovery, beginner level, base dose",
+        "Programme: recovery, beginner level, base dose (in recovery since 18 Nov)",
         "  Why: pain for over 12 weeks at a usual 4: strengthening from the start, gently",
     ]
     assert "  [to do] Walking: 30 of 50 minutes left this week  (corecli walk MINUTES)" in lines

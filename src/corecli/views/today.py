@@ -15,7 +15,8 @@ def today_lines(agenda: Agenda) -> list[str]:
     reason = agenda.reason.removeprefix(f"{where}: ")
     lines = [
         f"Today, {day:%a} {format_day(day)}",
-        f"Programme: {where}",
+        f"Programme: {where}"
+        + (f" (in {standing.phase} since {format_day(standing.began)})" if standing else ""),
         f"  Why: {visible(reason)}",
         "",
         "Due today:",

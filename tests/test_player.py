@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.console import Console, RenderableType
@@ -370,20 +371,74 @@ def spoken(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return []
 
 
-def test_voice_speaks_names_rests_sides_and_the_end(spoken: list[list[str]]) -> None:
-    sound = Sound(None, voice=True, spawn=spoken.append, notice=pytest.fail)
-    play_scripted(sound=sound)
-    assert spoken == [
-        ["espeak-ng", "Bridge"],
-        ["espeak-ng", "rest"],
-        ["espeak-ng", "rest"],  # between sets
-        ["espeak-ng", "rest"],
-        ["espeak-ng", "Side-lying leg lift"],
-        ["espeak-ng", "rest"],
-        ["espeak-ng", "switch sides"],
-        ["espeak-ng", "rest"],
-        ["espeak-ng", "done"],
+def test_the_voice_coach_says_what_to_do_at_the_moment_it_starts(spoken: list[list[str]]) -> None:
+    clock = FakeClock()
+    heard: list[tuple[float, str]] = []
+
+    def spawn(argv: list[str]) -> None:
+        assert argv[:2] == ["espeak-ng", "--"]  # text after --: never read as an option
+        heard.append((clock.now, argv[2]))
+
+    sound = Sound(None, voice=True, spawn=spawn, notice=pytest.fail)
+    record = play(
+        TIMELINE, SCRIPT, RecordingScreen(), FakeKeys(clock), sound=sound, clock=clock,
+        wall=lambda: WALL_START,
+    )  # fmt: skip
+    starts = {segment.start_s for segment in TIMELINE}
+    assert heard == [
+        (0, "Get ready. First up: Bridge."),
+        (5, "Bridge. Lie on your back, knees bent."),
+        (15, "Hold."),
+        (20, "Relax."),
+        (23, "Last one. Hold."),
+        (28, "Rest. Set 1 of 2 done."),
+        (38, "Hold."),
+        (43, "Relax."),
+        (46, "Last one. Hold."),
+        (51, "Side-lying leg lift. Lie on your side."),
+        (61, "Left side. 1"),  # paced reps counted at their tempo
+        (64, "Relax."),
+        (66, "Last one."),
+        (69, "Switch sides. Right side."),
+        (74, "Right side. 1"),
+        (77, "Relax."),
+        (79, "Last one."),
+        (82, "That's the whole routine. Well done."),
+        (82, "Session complete: 2 of 2 exercises, 1 minute of work."),
     ]
+    assert {at for at, _ in heard[:-1]} <= starts  # each said as its segment starts
+    assert record.completed
+
+
+def test_long_holds_hear_halfway_and_the_time_left_and_nothing_over_itself() -> None:
+    from corecli.voice import Coach, time_phrase
+
+    hold = Segment(SegmentKind.hold, 60, 0, 0, "x", 1, 1, 1, 1)
+    said = {s: time_phrase(hold, s) for s in range(61) if time_phrase(hold, s)}
+    assert said == {15: "45 seconds left.", 30: "Halfway.", 45: "15 seconds left."}
+    walk = Segment(SegmentKind.hold, 600, 0, 0, "walking", 1, 1, 1, 1)
+    assert [time_phrase(walk, s) for s in (60, 120, 599)] == [
+        "9 minutes left.", "8 minutes left.", None,
+    ]  # fmt: skip
+
+    class Busy:
+        def __init__(self) -> None:
+            self.running, self.stopped = True, False
+
+        def poll(self) -> int | None:
+            return None if self.running else 0
+
+        def terminate(self) -> None:
+            self.stopped = True
+
+    started: list[str] = []
+    busy = Busy()
+    coach = Coach("say", lambda argv: started.append(argv[2]) or busy)
+    coach.say("Hold.", urgent=True)
+    coach.tick(0, hold, 30.0)  # still speaking: the time phrase is dropped
+    assert started == ["Hold."] and not busy.stopped
+    coach.say("Relax.", urgent=True)  # a new segment cuts the old phrase off
+    assert started == ["Hold.", "Relax."] and busy.stopped
 
 
 def test_voice_passes_text_as_one_argument(spoken: list[list[str]]) -> None:
@@ -391,7 +446,7 @@ def test_voice_passes_text_as_one_argument(spoken: list[list[str]]) -> None:
     script = Script("R", Phase.acute, PlanCondition.general, (ItemInfo(name, (), ()), LEG_LIFT))
     sound = Sound(None, voice=True, spawn=spoken.append)
     play_scripted([(6.0, "q")], sound=sound, script=script)
-    assert spoken == [["espeak-ng", name]]
+    assert spoken[1] == ["espeak-ng", "--", f"{name}."]
 
 
 @pytest.mark.parametrize(
@@ -410,7 +465,7 @@ def test_the_first_speech_program_found_is_used(
     )
     spoken: list[list[str]] = []
     Sound(None, voice=True, spawn=spoken.append).say("switch sides")
-    assert spoken == [[program, "switch sides"]]
+    assert spoken == [[program, "--", "switch sides"]]
 
 
 def test_without_a_speech_program_one_notice_and_the_session_goes_on(
@@ -439,7 +494,7 @@ def test_speech_is_started_without_a_shell(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(player.subprocess, "Popen", popen)
     Sound(None, voice=True).say("rest; reboot")
     [(argv, options)] = calls
-    assert argv == ["espeak-ng", "rest; reboot"]
+    assert argv == ["espeak-ng", "--", "rest; reboot"]
     assert not options.get("shell", False)
 
 
@@ -1111,3 +1166,21 @@ def test_plain_mode_says_the_time_left_every_10_s_on_a_long_hold() -> None:
         f"{(hold.start_s + hold.duration_s - left) % 60:02d} · Lying face down · {left} s left"
         for left in range(hold.duration_s - 10, 0, -10)
     ]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell script as the program")
+def test_a_fake_speech_program_on_path_hears_the_text_as_one_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard = tmp_path / "heard.txt"
+    program = tmp_path / "espeak-ng"
+    program.write_text(f'#!/bin/sh\nprintf "%s|" "$@" >> {heard}\necho >> {heard}\n')
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    sound = Sound(None, voice=True, notice=pytest.fail)
+    sound.say("Rest; $(reboot) `id`")
+    for _ in range(100):  # the program runs beside the clock, which never waits for it
+        if heard.exists() and heard.read_text().endswith("\n"):
+            break
+        time.sleep(0.02)
+    assert heard.read_text() == "--|Rest; $(reboot) `id`|\n"

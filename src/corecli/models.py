@@ -345,7 +345,7 @@ class Config(Strict):
         10, strict=True, ge=0, le=120, description="Seconds to get into each position."
     )
     sound: bool = Field(True, strict=True, description="Ring a bell at each change.")
-    voice: bool = Field(False, strict=True, description="Speak names, sides and rests aloud.")
+    voice: bool = Field(False, strict=True, description="A voice coach talks you through.")
     equipment: list[Equipment] | None = Field(
         None, description='What you have to exercise with; "none" or [] for nothing.'
     )

@@ -24,6 +24,7 @@ from corecli.session import Command, ItemProgress, Session
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
 from corecli.vocab import Ending, Outcome
+from corecli.voice import VOICES, Coach, summary_phrase
 
 KEYMAP = {
     " ": Command.pause,
@@ -37,7 +38,6 @@ KEYMAP = {
 }
 HELP_KEY = "?"
 STEPS_KEY = "i"  # shows the exercise's steps again while holding or moving
-VOICES = ("espeak-ng", "spd-say", "say")
 # Real seconds the loop may come back late before the time it did not see (a stopped
 # process, a stalled write) becomes a pause instead of progress.
 GAP_S = 2.0
@@ -63,7 +63,7 @@ class Screen(Protocol):
 
 
 class Sound:
-    """The terminal bell at segment changes and in the last seconds; optional speech."""
+    """The terminal bell at segment changes and in the last seconds; optional voice coach."""
 
     def __init__(
         self,
@@ -74,14 +74,15 @@ class Sound:
         spawn: Callable[[list[str]], object] | None = None,
     ) -> None:
         self._stream = stream  # None: no bell (not a terminal, or --no-sound)
-        self._program: str | None = None
-        self._spawn = spawn or _spawn_quietly
+        self._coach: Coach | None = None
         if voice:
-            self._program = next((p for p in VOICES if shutil.which(p)), None)
-            if self._program is None:
+            program = next((p for p in VOICES if shutil.which(p)), None)
+            if program is None:
                 notice(
                     "No speech program found (espeak-ng, spd-say or say); going on without voice."
                 )
+            else:
+                self._coach = Coach(program, spawn or _spawn_quietly)
 
     def bell(self) -> None:
         if self._stream is not None:
@@ -89,20 +90,24 @@ class Sound:
             self._stream.flush()
 
     def say(self, text: str) -> None:
-        if self._program is not None:
-            self._spawn([self._program, text])
+        if self._coach is not None:
+            self._coach.say(text, urgent=True)
 
     def segment_started(self, segment: Segment, script: Script) -> None:
         self.bell()
-        info = script.item(segment)
-        if segment.kind is SegmentKind.transition and info:
-            self.say(info.name)
-        elif segment.kind is SegmentKind.switch:
-            self.say("switch sides")
-        elif segment.kind in (SegmentKind.rest, SegmentKind.set_rest):
-            self.say("rest")
-        elif segment.kind is SegmentKind.done:
-            self.say("done")
+        if self._coach is not None:
+            self._coach.segment_started(segment, script)
+
+    def tick(self, session: Session, now: float) -> None:
+        """Each second of a segment: the coach's halfway and time left on long holds."""
+        if self._coach is not None and not session.paused:
+            self._coach.tick(session.index, session.segment, into_segment_s(session, now))
+
+    def finished(self, record: SessionRecord) -> None:
+        if self._coach is not None:
+            done = record.count(Outcome.done)
+            phrase = summary_phrase(done, len(record.items), record.active_s, record.completed)
+            self._coach.say(phrase)
 
 
 def _spawn_quietly(argv: list[str]) -> object:
@@ -178,6 +183,8 @@ def play(
                 break
             screen.show(session, current, help_shown=help_shown, steps_shown=steps_shown)
             beeped = _countdown_beep(session, current, sound, beeped)
+            if sound is not None:
+                sound.tick(session, current)
             wait_s = (session.next_change(current) - current) / speed
             timeout_s = wait_s if math.isfinite(wait_s) else 3600.0
             asked = now()
@@ -212,7 +219,10 @@ def play(
         session.stop(now(), Ending.terminated)
     finally:
         screen.close()
-    return _record(session, script, started, wall())
+    record = _record(session, script, started, wall())
+    if sound is not None:
+        sound.finished(record)
+    return record
 
 
 def _announce(
@@ -391,3 +401,9 @@ def summary_lines(record: SessionRecord, script: Script, *, saved: bool = False)
             " down a leg, see a doctor or physiotherapist."
         )
     return lines
+
+
+def into_segment_s(session: Session, now: float) -> float:
+    """Seconds the current segment has run (frozen while paused)."""
+    at = session.paused_at if session.paused_at is not None else now
+    return max(0.0, at - session.segment_start)

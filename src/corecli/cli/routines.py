@@ -218,7 +218,8 @@ def run(
         typer.Option(
             "--voice/--no-voice",
             show_default=False,
-            help="Speak names, sides and rests (espeak-ng, spd-say, say; default: off).",
+            help="A voice coach: steps, hold and relax, sides, reps counted, time left"
+            " (espeak-ng, spd-say or say; default: off).",
         ),
     ] = None,
     pain_before: Annotated[int | None, number("N", 0, 10, "Pain now, 0-10 (else asked).")] = None,

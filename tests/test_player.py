@@ -114,6 +114,7 @@ class RecordingScreen:
     def __init__(self) -> None:
         self.started: list[tuple[Segment, float]] = []
         self.shown: list[Shown] = []
+        self.notices: list[tuple[float, str]] = []
         self.closed = 0
 
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
@@ -123,6 +124,9 @@ class RecordingScreen:
         self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
     ) -> None:
         self.shown.append(Shown(session.index, now, help_shown, session.paused, steps_shown))
+
+    def notice(self, text: str, now: float) -> None:
+        self.notices.append((now, text))
 
     def close(self) -> None:
         self.closed += 1
@@ -1184,3 +1188,23 @@ def test_a_fake_speech_program_on_path_hears_the_text_as_one_argument(
             break
         time.sleep(0.02)
     assert heard.read_text() == "--|Rest; $(reboot) `id`|\n"
+
+
+def test_each_key_is_confirmed_and_an_x_mark_survives_going_back() -> None:
+    # x in the bridge, back into it from the next exercise's start, then s in it again
+    played = play_scripted([(17.0, "x"), (18.0, "b"), (19.0, "s")])
+    assert played.screen.notices == [
+        (17.0, "Marked as hurting: Bridge, left out of later plans"),
+        (18.0, "Back"),
+        (19.0, "Skipped: Bridge"),
+    ]
+    assert outcomes(played.record) == [Outcome.hurt, Outcome.done]  # the x mark stays
+
+
+def test_a_confirmation_takes_the_hints_line_for_a_moment() -> None:
+    session = Session.start(TIMELINE, 0.0)
+    shown = "\n".join(text_of(session_frame(session, SCRIPT, 1.0, notice="Skipped: Bridge")))
+    plain = "\n".join(text_of(session_frame(session, SCRIPT, 1.0)))
+    assert "Skipped: Bridge" in shown and KEY_HINTS not in shown
+    assert KEY_HINTS in plain
+    assert len(shown.splitlines()) == len(plain.splitlines())  # nothing moves

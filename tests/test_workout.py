@@ -93,6 +93,9 @@ class QuietScreen:
     ) -> None:
         return None
 
+    def notice(self, text: str, now: float) -> None:
+        return None
+
     def close(self) -> None:
         return None
 

@@ -53,6 +53,9 @@ class Screen(Protocol):
         self, session: Session, now: float, *, help_shown: bool, steps_shown: bool = False
     ) -> None: ...
 
+    def notice(self, text: str, now: float) -> None:
+        """Confirm a key: "Skipped: Bridge" (shown a few seconds, or printed)."""
+
     def suspend(self) -> None:
         """Ctrl-Z: hand the terminal back as it was (normal screen, cursor)."""
 
@@ -209,9 +212,12 @@ def play(
             command = KEYMAP.get(key.lower() if len(key) == 1 else key)
             if command is not None:
                 pressed = now()
+                said = confirmation(command, session, script)
                 for segment in session.command(command, pressed):
                     _announce(segment, session, script, screen, sound, pressed)
                 report()
+                if said:
+                    screen.notice(said, pressed)
                 seen = now()
     except KeyboardInterrupt:
         session.stop(now(), Ending.interrupted)
@@ -223,6 +229,21 @@ def play(
     if sound is not None:
         sound.finished(record)
     return record
+
+
+def confirmation(command: Command, session: Session, script: Script) -> str | None:
+    """The line that confirms a key, said before it takes effect (it names the exercise)."""
+    info = script.item(session.segment)
+    name = visible(info.name) if info else ""
+    if command is Command.skip and info:
+        return f"Skipped: {name}"
+    if command is Command.hurt and info:
+        return f"Marked as hurting: {name}, left out of later plans"
+    if command is Command.back:
+        return "Back"
+    if command is Command.next:
+        return "Next"
+    return None
 
 
 def _announce(
@@ -292,6 +313,9 @@ class PlainScreen:
         self._self_paced = self_paced
         self._steps_shown = False
         self._told: tuple[int, int] | None = None  # the last "time left" line
+
+    def notice(self, text: str, now: float) -> None:
+        self._write([f"{_clock_text(now)} · {text}"])
 
     def suspend(self) -> None:
         return None  # lines already printed stay as they are

@@ -148,7 +148,8 @@ class Session:
         if item is None:
             return [self._enter(self.index + 1, now)]
         self._close_work(now)
-        self.items[item].outcome = Outcome.hurt if command is Command.hurt else Outcome.skipped
+        if self.items[item].outcome is not Outcome.hurt:  # an x mark is never undone
+            self.items[item].outcome = Outcome.hurt if command is Command.hurt else Outcome.skipped
         following = next(
             (i for i in range(self.index + 1, len(self.timeline)) if self.timeline[i].item != item),
             len(self.timeline) - 1,
@@ -207,7 +208,9 @@ class Session:
             if progress.outcome is Outcome.not_reached:
                 progress.outcome = Outcome.done
         if segment.item is not None and back:
-            self.items[segment.item].outcome = Outcome.not_reached
+            progress = self.items[segment.item]
+            if progress.outcome is not Outcome.hurt:  # "this hurts" stays, whatever follows
+                progress.outcome = Outcome.not_reached
         self.segment_start = at
         if segment.kind is SegmentKind.done:
             self.deadline = math.inf

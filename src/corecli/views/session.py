@@ -79,6 +79,7 @@ def session_frame(
     help_shown: bool = False,
     steps_shown: bool = False,
     width: int = 80,
+    notice: str | None = None,
 ) -> RenderableType:
     """One frame of the session screen; fits 80×24 and grows with wider terminals.
 
@@ -145,7 +146,8 @@ def session_frame(
     if segment.item is not None:
         where = f"Exercise {segment.item + 1} of {len(script.items)}"
     body.append(Text(f"{where} · {elapsed} done · {left} left", style="dim"))
-    body.append(Text(KEY_HINTS, style="dim"))
+    # A key's confirmation takes the hints' line for a moment: the layout does not move.
+    body.append(literal(notice, "bold") if notice else Text(KEY_HINTS, style="dim"))
     title = literal(info.name, "bold") if info else literal(script.routine, "bold")
     return Panel(Group(*body), title=title, border_style=style, width=min(width, MAX_WIDTH))
 
@@ -169,6 +171,9 @@ def _next_text(session: Session, script: Script) -> str:
     return f"{heading.lower()} {segment.duration_s} s"
 
 
+NOTICE_S = 3.0  # a key's confirmation stays this long
+
+
 class LiveScreen:
     """The full-screen view: redrawn only when something visible changes."""
 
@@ -184,6 +189,7 @@ class LiveScreen:
         )
         self._live.start()
         self._shown: tuple[object, ...] | None = None
+        self._notice: tuple[str, float] | None = None  # a key's confirmation, and when
 
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
         self._shown = None
@@ -200,10 +206,12 @@ class LiveScreen:
             help_shown,
             steps_shown,
             self._console.size,
+            self._notice is not None and now - self._notice[1] < NOTICE_S,
         )
         if state == self._shown:
             return
         self._shown = state
+        notice = self._notice[0] if state[-1] and self._notice else None
         frame = session_frame(
             session,
             self._script,
@@ -211,8 +219,13 @@ class LiveScreen:
             help_shown=help_shown,
             steps_shown=steps_shown,
             width=self._console.width,
+            notice=notice,
         )
         self._live.update(frame, refresh=True)
+
+    def notice(self, text: str, now: float) -> None:
+        self._notice = (text, now)
+        self._shown = None
 
     def suspend(self) -> None:
         self._live.stop()  # leaves the alternate screen and shows the cursor

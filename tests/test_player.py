@@ -1208,3 +1208,33 @@ def test_a_confirmation_takes_the_hints_line_for_a_moment() -> None:
     assert "Skipped: Bridge" in shown and KEY_HINTS not in shown
     assert KEY_HINTS in plain
     assert len(shown.splitlines()) == len(plain.splitlines())  # nothing moves
+
+
+def digit_styles(frame: RenderableType) -> set[str]:
+    """The styles of the big countdown's rows in a frame."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    assert isinstance(frame, Panel) and isinstance(frame.renderable, Group)
+    rows = [r for r in frame.renderable.renderables if isinstance(r, Text) and "█" in r.plain]
+    return {str(row.style) for row in rows}
+
+
+def test_the_last_three_seconds_are_marked_but_a_short_hold_is_not_red_throughout() -> None:
+    short = build_timeline([TimedItem("x", SessionDose(reps=1, hold_s=3))])
+    long = build_timeline([TimedItem("x", SessionDose(reps=1, hold_s=20))])
+    script = Script("R", Phase.acute, PlanCondition.general, (BRIDGE,))
+    for timeline, red in ((short, False), (long, True)):
+        session = Session.start(timeline, 0.0)
+        hold = next(s for s in timeline if s.kind is SegmentKind.hold)
+        session.advance(hold.start_s + hold.duration_s - 2)  # 2 s left
+        styles = digit_styles(session_frame(session, script, hold.start_s + hold.duration_s - 2))
+        assert ("bold red" in styles) is red, styles
+
+
+def test_the_help_is_an_overlay_that_keeps_the_countdown_in_view() -> None:
+    session = Session.start(TIMELINE, 0.0)
+    shown = "\n".join(text_of(session_frame(session, SCRIPT, 1.0, help_shown=True)))
+    assert "pause or resume" in shown
+    assert "GET READY  4" in shown

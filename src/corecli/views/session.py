@@ -93,7 +93,10 @@ def session_frame(
     remaining = session.remaining(now)
     work = segment.kind.is_work
     style = "green" if work else "blue" if segment.kind.value.endswith("rest") else "yellow"
-    last_seconds = not session.waiting and 0 < remaining <= 3 and not session.paused
+    # The last three seconds turn red, but not a short segment all through (a 3 s hold).
+    long_enough = segment.duration_s > LAST_SECONDS * 2
+    last_seconds = long_enough and not session.waiting and 0 < remaining <= LAST_SECONDS
+    last_seconds = last_seconds and not session.paused
     if session.paused:
         heading, style = "Paused: press space to go on", "magenta"
 
@@ -105,6 +108,9 @@ def session_frame(
         for key, meaning in KEY_HELP:
             keys.add_row(key, meaning)
         body += [Text("Keys", style="bold"), keys]
+        # The help is an overlay: the clock runs on, and so does the countdown in view.
+        countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
+        body += [Text(), Text(f"{heading.upper()}  {countdown}", style=f"bold {style}")]
     else:
         inner = min(width, MAX_WIDTH) - 4  # the panel's borders and padding
         body.append(Text(heading.upper(), style=f"bold {style}"))
@@ -172,6 +178,7 @@ def _next_text(session: Session, script: Script) -> str:
 
 
 NOTICE_S = 3.0  # a key's confirmation stays this long
+LAST_SECONDS = 3
 
 
 class LiveScreen:

@@ -1238,3 +1238,17 @@ def test_the_help_is_an_overlay_that_keeps_the_countdown_in_view() -> None:
     shown = "\n".join(text_of(session_frame(session, SCRIPT, 1.0, help_shown=True)))
     assert "pause or resume" in shown
     assert "GET READY  4" in shown
+
+
+@pytest.mark.parametrize(("width", "height", "rows"), [(80, 24, 5), (120, 40, 10), (60, 15, 5)])
+def test_the_countdown_grows_with_the_window(width: int, height: int, rows: int) -> None:
+    timeline = build_timeline([TimedItem("x", SessionDose(reps=1, hold_s=600))])
+    script = Script("R", Phase.acute, PlanCondition.general, (BRIDGE,))
+    session = Session.start(timeline, 0.0)
+    hold = next(s for s in timeline if s.kind is SegmentKind.hold)
+    session.advance(hold.start_s)
+    frame = session_frame(session, script, hold.start_s, width=width, height=height)
+    lines = text_of(frame, width)
+    digits = [line for line in lines if "██" in line]
+    assert len(digits) == rows  # at 120×40 at least twice as tall as at 80×24
+    assert all(len(line) <= width for line in lines)  # "10:00" still fits

@@ -51,13 +51,22 @@ KEY_HELP = (
 )
 
 
-def big_text(text: str) -> list[str]:
-    """Five lines of block digits for a countdown such as ``12`` or ``1:30``."""
+def big_text(text: str, scale: int = 1) -> list[str]:
+    """Block digits for a countdown such as ``12`` or ``1:30``: five lines, each ``scale``
+    times taller and wider, to be read from further away."""
     rows = []
     for row in range(5):
         glyphs = [_FONT[char][row] for char in text if char in _FONT]
-        rows.append(" ".join(g.replace("#", "██").replace(" ", "  ") for g in glyphs))
+        cell, gap = "██" * scale, "  " * scale
+        line = (" " * scale).join(g.replace("#", cell).replace(" ", gap) for g in glyphs)
+        rows += [line] * scale
     return rows
+
+
+def digit_scale(width: int, height: int) -> int:
+    """How much the countdown grows: 1 at 80×24, 2 from about 110×36 (a screen seen
+    from the mat), 3 from 160×52."""
+    return max(1, min((width - 20) // 45, (height - 16) // 10, 3))
 
 
 def countdown_text(seconds: float) -> str:
@@ -80,6 +89,7 @@ def session_frame(
     steps_shown: bool = False,
     width: int = 80,
     notice: str | None = None,
+    height: int = 24,
 ) -> RenderableType:
     """One frame of the session screen; fits 80×24 and grows with wider terminals.
 
@@ -130,9 +140,13 @@ def session_frame(
         countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
         digit_style = "bold red" if last_seconds else f"bold {style}"
         if rows <= TEXT_ROWS:
+            scale = digit_scale(width, height)
+            while scale > 1 and len(big_text(countdown, scale)[0]) > inner:
+                scale -= 1  # "10:00" at the largest size would not fit the panel
             body.append(Text())
             body += [
-                Text(line, style=digit_style, justify="center") for line in big_text(countdown)
+                Text(line, style=digit_style, justify="center")
+                for line in big_text(countdown, scale)
             ]
         else:  # long steps: a one-line countdown leaves them room
             body.append(Text(countdown, style=digit_style, justify="center"))
@@ -227,6 +241,7 @@ class LiveScreen:
             steps_shown=steps_shown,
             width=self._console.width,
             notice=notice,
+            height=self._console.height,
         )
         self._live.update(frame, refresh=True)
 

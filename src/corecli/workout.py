@@ -225,7 +225,8 @@ def safety_check(
         if not screened and prompts.ask_cleared(BY_ID[flag]):
             cleared[flag] = Clearance(flag, now.date())
             log.clear(flag, now.date())
-            prompts.say(f"Recorded; corecli asks again from {cleared[flag].until:%d %b %Y}.")
+            until = cleared[flag].until
+            prompts.say(f"Recorded; corecli asks again from {format_day(until)} {until.year}.")
     log.add_screening(now, answers)
     found = verdict(answers, cleared)
     for note in found.notes:

@@ -243,6 +243,7 @@ def screen(
 def record_clearances(context: Context, flags: list[str]) -> None:
     """``screen --cleared``: only doctor-level signs can be cleared."""
     from corecli.safety import BY_ID, CLEARABLE, CLEARED_FOR
+    from corecli.text import format_day
 
     for flag in flags:
         if flag not in BY_ID:
@@ -256,6 +257,6 @@ def record_clearances(context: Context, flags: list[str]) -> None:
     until = context.today + CLEARED_FOR
     typer.echo(
         f"Recorded: a clinician cleared {', '.join(dict.fromkeys(flags))} on"
-        f" {context.today:%d %b}. corecli asks again from {until:%d %b %Y}, or if the answer"
-        " changes."
+        f" {format_day(context.today)}. corecli asks again from {format_day(until)}"
+        f" {until.year}, or if the answer changes."
     )

@@ -125,7 +125,11 @@ USAGE_ERRORS = [
     (["walk"], "Error: corecli walk needs MINUTES; see corecli walk --help"),
     (["walk", "0"], "Error: MINUTES takes a whole number from 1 to 600, not '0'"),
     (["checkin", "11"], "Error: PAIN takes a whole number from 0 to 10, not '11'"),
-    (["history", "--limit", "0"], "Error: --limit takes a whole number of at least 1, not '0'"),
+    (["history", "--limit", "0"], "Error: --limit takes a whole number from 1 to 1000000, not '0'"),
+    (
+        ["plan", "--seed", "99999999999"],
+        "Error: --seed takes a whole number from 0 to 4294967295, not '99999999999'",
+    ),
     (["run", "--speed", "fast"], "Error: --speed takes a number from 0.01 to 1000, not 'fast'"),
     (
         ["plan", "--phase", "late"],

@@ -910,3 +910,10 @@ def test_a_home_that_cannot_hold_files_runs_the_session_unsaved(
 def test_walk_on_yesterday_and_history_since_today(run: Run) -> None:
     assert run("walk", "15", "--on", "yesterday").exit_code == 0
     assert run("history", "--since", "today", "--json").stdout.strip() == "[]"
+
+
+def test_a_huge_history_limit_is_one_error_line(run: Run) -> None:
+    line = one_error(run("history", "--limit", "100000000000000000000"), 2)
+    assert line == (
+        "Error: --limit takes a whole number from 1 to 1000000, not '100000000000000000000'"
+    )

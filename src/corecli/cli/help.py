@@ -223,12 +223,17 @@ def _allowed(param: TyperArgument | TyperOption) -> str | None:
     annotation = getattr(descriptor, "annotation", None)
     number = "a number" if float in (annotation, type(low), type(high)) else "a whole number"
     if low is not None and high is not None:
-        return f"{number} from {low:g} to {high:g}"
+        return f"{number} from {_figure(low)} to {_figure(high)}"
     if low is not None:
-        return f"{number} of at least {low:g}"
+        return f"{number} of at least {_figure(low)}"
     if high is not None:
-        return f"{number} of at most {high:g}"
+        return f"{number} of at most {_figure(high)}"
     return number if annotation in (int, float) else None
+
+
+def _figure(value: float) -> str:
+    """A bound as typed: ``1000000`` and ``4294967295`` whole, ``0.01`` as a decimal."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
 
 
 def _given(error: typer.BadParameter) -> object | None:

@@ -31,9 +31,10 @@ def history(
         int | None,
         typer.Option(
             min=1,
+            max=1_000_000,
             metavar="N",
             show_default=False,
-            help="At most N sessions, newest first (default for a table: 20).",
+            help="At most N sessions, newest first, up to 1,000,000 (default for a table: 20).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, every session.")] = False,

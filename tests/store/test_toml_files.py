@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 
 from corecli.catalogue import load_catalogue
 from corecli.errors import FileProblem
-from corecli.store.toml_files import parse_toml
-from tests.conftest import catalogue_toml, exercise_toml
+from corecli.store.toml_files import SMALL_LIMIT, parse_toml, read_toml
+from tests.conftest import Run, catalogue_toml, exercise_toml
 
 GOOD = exercise_toml("knee-hug", aliases=["hug"])
 
@@ -258,3 +259,29 @@ def test_crlf_files_read_as_tomli_reads_them(tmp_path: Path) -> None:
     assert (
         parse_toml(text, tmp_path / "crlf.toml") == tomli.loads(text) == {"a": "one\ntwo", "b": 1}
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null", "fifo"])
+def test_devices_and_pipes_are_refused_before_reading(tmp_path: Path, special: str) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.toml"
+        os.mkfifo(path)  # no writer: reading it would wait for ever
+    with pytest.raises(FileProblem) as caught:
+        load_catalogue([path], bundled=False)
+    assert caught.value.lines() == [
+        f"{path}: is not a regular file (a device or a pipe); expected TOML"
+    ]
+
+
+def test_a_file_over_the_limit_is_refused_with_its_size(tmp_path: Path, run: Run) -> None:
+    routine = tmp_path / "huge.toml"
+    routine.write_text("x = 1\n" * 200_000)  # 1.2 MB: no routine is that long
+    result = run("view", routine)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {routine}: is 1.1 MB, more than the 1.0 MB corecli reads\n"
+    with pytest.raises(FileProblem, match=r"is 1\.1 MB, more than the 1\.0 MB corecli reads"):
+        read_toml(routine, SMALL_LIMIT)
+    with pytest.raises(FileProblem, match="invalid TOML"):  # read: a catalogue may be larger
+        read_toml(routine)

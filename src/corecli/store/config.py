@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from corecli.errors import UsageProblem
 from corecli.models import Config
-from corecli.store.toml_files import read_toml, write_atomically
+from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
 from corecli.store.validation import validate
 from corecli.text import or_list
 from corecli.vocab import Equipment, Level, PlanCondition
@@ -79,7 +79,7 @@ def load_config(home: Path) -> Config:
     if blank:
         # A person who deleted every line wants the defaults; that is no mistake.
         return Config.model_construct()
-    return validate(Config, read_toml(path), path)
+    return validate(Config, read_toml(path, SMALL_LIMIT), path)
 
 
 def check_key(key: str) -> str:

@@ -14,7 +14,7 @@ import tomli_w
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem
 from corecli.models import Routine
-from corecli.store.toml_files import read_toml, write_atomically
+from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
 from corecli.store.validation import validate
 
 HEADER = (
@@ -51,7 +51,7 @@ def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
 
 def load_routine(path: Path, catalogue: Catalogue) -> Routine:
     """Read and validate a routine file, including that each exercise is in the catalogue."""
-    data = read_toml(path)
+    data = read_toml(path, SMALL_LIMIT)
     routine = validate(Routine, data, path)
     problems = []
     for index, item in enumerate(routine.items):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,19 +21,15 @@ import tomli
 
 from corecli.errors import FileProblem
 
+CATALOGUE_LIMIT = 64 * 1024 * 1024  # ten times the 10,000-exercise benchmark's file
+SMALL_LIMIT = 1024 * 1024  # a routine or config.toml: a few kilobytes in practice
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, or raise FileProblem saying what is wrong with it."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileProblem(path, "no such file") from None
-    except IsADirectoryError:
-        raise FileProblem(path, "is a folder; expected a TOML file") from None
-    except PermissionError:
-        raise FileProblem(path, "cannot be read: permission denied") from None
-    except OSError as error:
-        raise FileProblem(path, f"cannot be read: {error.strerror or error}") from None
+
+def read_toml(path: Path, limit: int = CATALOGUE_LIMIT) -> dict[str, Any]:
+    """Parse a TOML file, or raise FileProblem saying what is wrong with it. Devices and
+    pipes are refused before anything is read (/dev/zero never ends; a FIFO with no
+    writer never starts), and so is a file over ``limit`` bytes."""
+    raw = _read_regular(path, limit)
     if not raw.strip():
         raise FileProblem(path, "the file is empty")
     if b"\0" in raw:
@@ -43,6 +40,45 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise FileProblem(path, f"is not UTF-8 text (bad byte at offset {error.start})") from None
     del raw  # a big catalogue need not be held twice while it is parsed
     return parse_toml(text, path)
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise FileProblem(path, "no such file") from None
+    except IsADirectoryError:
+        raise FileProblem(path, "is a folder; expected a TOML file") from None
+    except PermissionError:
+        raise FileProblem(path, "cannot be read: permission denied") from None
+    except OSError as error:
+        raise FileProblem(path, f"cannot be read: {error.strerror or error}") from None
+    info = os.fstat(handle)
+    problem = (
+        "is a folder; expected a TOML file"
+        if stat.S_ISDIR(info.st_mode)
+        else "is not a regular file (a device or a pipe); expected TOML"
+        if not stat.S_ISREG(info.st_mode)
+        else f"is {_size(info.st_size)}, more than the {_size(limit)} corecli reads"
+        if info.st_size > limit
+        else None
+    )
+    if problem is not None:
+        os.close(handle)
+        raise FileProblem(path, problem)
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            raw = stream.read(limit + 1)
+        except OSError as error:
+            raise FileProblem(path, f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > limit:  # it grew since it was measured
+        raise FileProblem(path, f"is more than the {_size(limit)} corecli reads")
+    return raw
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:

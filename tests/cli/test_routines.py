@@ -320,3 +320,23 @@ def test_out_of_range_numbers_are_usage_errors(run: Run, option: list[str], allo
     result = run("run", *option, "--dry-run")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {option[0]} takes {allowed}, not {option[1]!r}\n"
+
+
+def test_text_from_files_cannot_drive_the_terminal_in_markdown_or_json(
+    run: Run, tmp_path: Path
+) -> None:
+    from tests.conftest import catalogue_toml, exercise_toml
+
+    hostile = "Bridge \\u001bc \\u009b31m"  # a full reset, then a C1 control sequence
+    catalogue = tmp_path / "mine.toml"
+    catalogue.write_text(
+        catalogue_toml(exercise_toml("odd-one", f'"{hostile}"'.strip('"'), kind="mobility"))
+    )
+    listed = run("list", "--catalog", catalogue, "--json", "odd")
+    assert listed.exit_code == 0, listed.output
+    assert "\x1b" not in listed.stdout and "\x9b" not in listed.stdout
+    assert json.loads(listed.stdout)[0]["name"] == "Bridge \x1bc \x9b31m"  # kept, as JSON
+    for output in ("markdown", "json"):
+        planned = run("plan", "--catalog", catalogue, "--include", "odd-one", "--format", output)
+        assert planned.exit_code == 0, planned.output
+        assert "\x1b" not in planned.stdout and "\x9b" not in planned.stdout, output

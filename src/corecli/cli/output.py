@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 
 import typer
 
+# C0 and C1 control characters, DEL included: json.dumps leaves C1 (U+0080-U+009F) raw,
+# and U+009B alone starts a terminal control sequence.
+CONTROLS = re.compile("[\x7f-\x9f]")
+
 
 def print_json(data: object) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON with text kept as typed, but never a control character a terminal would obey."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    typer.echo(CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
 def write_bytes(data: bytes) -> None:

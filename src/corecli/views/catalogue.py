@@ -3,6 +3,7 @@ exercises, and one exercise's card with its easier and harder variants."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pydantic import TypeAdapter
@@ -30,6 +31,9 @@ def exercise_list(
     return Group(exercise_table(exercises, catalogue, console), Text(footer, style="dim"))
 
 
+C1 = re.compile(rb"\x7f|\xc2[\x80-\x9f]")  # DEL and C1 controls, as UTF-8 bytes
+
+
 def exercises_json(exercises: Sequence[Exercise], *, indent: int | None) -> bytes:
     """The exercises as a JSON list with the file's field names, and a final newline.
 
@@ -39,6 +43,10 @@ def exercises_json(exercises: Sequence[Exercise], *, indent: int | None) -> byte
     dumped = TypeAdapter(list[Exercise]).dump_json(
         list(exercises), indent=indent, exclude_none=True
     )
+    # Controls a terminal would obey are written as \u escapes (C1 is raw in UTF-8 as
+    # pydantic writes it); the bytes only need scanning when they hold any.
+    if b"\xc2" in dumped or b"\x7f" in dumped:
+        dumped = C1.sub(lambda match: b"\\u%04x" % ord(match.group().decode()), dumped)
     return dumped + b"\n"
 
 

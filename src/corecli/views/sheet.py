@@ -4,6 +4,7 @@ and cue, and its stop rule."""
 from __future__ import annotations
 
 from corecli.catalogue import Catalogue
+from corecli.errors import visible
 from corecli.models import Exercise, Routine
 from corecli.text import format_duration
 from corecli.timeline import item_s
@@ -42,7 +43,8 @@ def _how_to(exercise: Exercise) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    """Keep text from a file from turning into Markdown or HTML markup."""
+    """Keep text from a file from turning into Markdown or HTML markup, or into terminal
+    control (an escape byte in a name could reset the terminal the sheet is shown on)."""
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
-    return " ".join(text.split())
+    return visible(" ".join(text.split()))

@@ -340,3 +340,22 @@ def test_text_from_files_cannot_drive_the_terminal_in_markdown_or_json(
         planned = run("plan", "--catalog", catalogue, "--include", "odd-one", "--format", output)
         assert planned.exit_code == 0, planned.output
         assert "\x1b" not in planned.stdout and "\x9b" not in planned.stdout, output
+
+
+def test_a_routine_over_two_hours_needs_long(run: Run, tmp_path: Path) -> None:
+    routine = tmp_path / "long.toml"
+    assert run("plan", "--seed", "1", "-o", routine).exit_code == 0
+    text = routine.read_text()
+    first = text.index("[[items]]")
+    edited = text[:first] + text[first:].replace("sets = 1", "sets = 10", 1)
+    edited = re.sub(r"(\[\[items\]\][^\[]*?)reps = \d+", r"\1reps = 50", edited, count=1)
+    edited = re.sub(r"(\[\[items\]\][^\[]*?)hold_s = \d+", r"\1hold_s = 30", edited, count=1)
+    routine.write_text(edited)
+    refused = run("run", routine, "--plain", "--no-sound", "--screened", "--no-check-in")
+    assert refused.exit_code == 2, refused.output
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("Error: this routine takes ")
+    assert line.endswith("more than two hours; check its doses, or add --long to run it as it is")
+    assert refused.stdout == ""
+    ran = run("run", routine, "--long", "--plain", "--no-sound", "--screened", "--no-check-in")
+    assert ran.exit_code == 0, ran.output

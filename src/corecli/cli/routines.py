@@ -263,6 +263,9 @@ def run(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the timeline with start times, then stop.")
     ] = False,
+    long: Annotated[
+        bool, typer.Option("--long", help="Run a routine that takes more than two hours.")
+    ] = False,
     catalog: CatalogOption = None,
 ) -> None:
     """Follow a routine with a timer: holds, reps, sides and rests.
@@ -293,6 +296,7 @@ def run(
         )
         if dry_run:
             return print_timeline(timeline, routine, catalogue)
+        confirm_long(timeline, long)
         from corecli.cli.terminal import play_workout  # the player: only for a session
 
         aside = not_counted(routine, progress, routine_file, exercise, options, practice)
@@ -303,6 +307,28 @@ def run(
         result = play_workout(context, workout, log, plain=plain_lines, **sounds)
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
+
+
+LONG_S = 2 * 3600  # a routine longer than this is most likely a mistake in a hand edit
+
+
+def confirm_long(timeline: list[Segment], given: bool) -> None:
+    """A routine over two hours runs only with --long, or a yes at the terminal."""
+    import sys
+
+    from corecli.text import format_duration
+
+    length = sum(segment.duration_s for segment in timeline)
+    if length <= LONG_S or given:
+        return
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        if typer.confirm(f"This routine takes {format_duration(length)}. Run it?", default=False):
+            return
+        raise typer.Exit(1)
+    raise UsageProblem(
+        f"this routine takes {format_duration(length)}, more than two hours; check its doses,"
+        " or add --long to run it as it is"
+    )
 
 
 def is_walk(exercise: Exercise) -> bool:

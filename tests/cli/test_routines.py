@@ -359,3 +359,21 @@ def test_a_routine_over_two_hours_needs_long(run: Run, tmp_path: Path) -> None:
     assert refused.stdout == ""
     ran = run("run", routine, "--long", "--plain", "--no-sound", "--screened", "--no-check-in")
     assert ran.exit_code == 0, ran.output
+
+
+def test_a_file_name_with_an_escape_is_shown_literally_when_refused(
+    run: Run, tmp_path: Path
+) -> None:
+    odd = tmp_path / "today\x1bc.toml"
+    odd.write_text("already here")
+    result = run("plan", "-o", odd)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr
+    assert (
+        result.stderr
+        == f"Error: {tmp_path}/today\\x1bc.toml already exists; add --force to replace it\n"
+    )
+    folder = tmp_path / "dir\x9b"
+    folder.mkdir()
+    refused = run("plan", "-o", folder)
+    assert "\x9b" not in refused.stderr and "dir\\x9b is a folder" in refused.stderr

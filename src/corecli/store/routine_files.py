@@ -12,7 +12,7 @@ from typing import Any
 import tomli_w
 
 from corecli.catalogue import Catalogue
-from corecli.errors import FileProblem, UsageProblem
+from corecli.errors import FileProblem, UsageProblem, visible
 from corecli.models import Routine
 from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
 from corecli.store.validation import validate
@@ -43,9 +43,10 @@ def routine_toml(routine: Routine) -> str:
 def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
     """Write ``routine`` to ``path`` atomically; refuse to replace a file without ``force``."""
     if path.is_dir():
-        raise UsageProblem(f"{path} is a folder; give a file name such as {path / 'routine.toml'}")
+        shown = visible(str(path))
+        raise UsageProblem(f"{shown} is a folder; give a file name such as {shown}/routine.toml")
     if path.exists() and not force:
-        raise UsageProblem(f"{path} already exists; add --force to replace it")
+        raise UsageProblem(f"{visible(str(path))} already exists; add --force to replace it")
     write_atomically(path, routine_toml(routine))
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -208,9 +208,10 @@ def terminal_env(home: Path) -> dict[str, str]:
     return env
 
 
-def spawn(home: Path, *extra: str) -> pexpect.spawn:
-    """``corecli run`` at an 80×24 terminal; afterwards its exit code and ``stty -a``."""
-    script = f"{shlex.join([*BRIDGE, *extra])}; echo EXIT=$?; stty -a"
+def spawn(home: Path, *extra: str, command: Sequence[str] = BRIDGE) -> pexpect.spawn:
+    """``corecli run`` (or ``command``) at an 80×24 terminal; afterwards its exit code and
+    ``stty -a``."""
+    script = f"{shlex.join([*command, *extra])}; echo EXIT=$?; stty -a"
     return pexpect.spawn(
         "bash",
         ["--norc", "--noprofile", "-c", script],
@@ -357,16 +358,7 @@ def test_ctrl_c_at_the_pain_prompts(isolated: Path) -> None:
 
 
 def start_at_a_terminal(home: Path) -> pexpect.spawn:
-    script = f"{shlex.join([sys.executable, '-m', 'corecli', 'start'])}; echo EXIT=$?; stty -a"
-    return pexpect.spawn(
-        "bash",
-        ["--norc", "--noprofile", "-c", script],
-        env=terminal_env(home),
-        dimensions=(24, 80),
-        encoding="utf-8",
-        timeout=TIMEOUT_S,
-        preexec_fn=ctrl_c_works,
-    )
+    return spawn(home, command=[sys.executable, "-m", "corecli", "start"])
 
 
 @pytest.mark.slow

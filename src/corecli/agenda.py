@@ -33,8 +33,8 @@ class Due(NamedTuple):
     detail: dict[str, Any]  # the figures, for JSON
 
     def as_json(self) -> dict[str, Any]:
-        return {"what": self.what, "label": self.label, "done": self.done,
-                "command": self.command, **self.detail}  # fmt: skip
+        shown = {"what": self.what, "label": self.label, "done": self.done}
+        return shown | {"command": self.command, **self.detail}
 
 
 class Checkin(NamedTuple):

@@ -104,7 +104,7 @@ class Sound:
     def tick(self, session: Session, now: float) -> None:
         """Each second of a segment: the coach's halfway and time left on long holds."""
         if self._coach is not None and not session.paused:
-            self._coach.tick(session.index, session.segment, into_segment_s(session, now))
+            self._coach.tick(session.index, session.segment, session.into_segment(now))
 
     def finished(self, record: SessionRecord) -> None:
         if self._coach is not None:
@@ -425,9 +425,3 @@ def summary_lines(record: SessionRecord, script: Script, *, saved: bool = False)
             " down a leg, see a doctor or physiotherapist."
         )
     return lines
-
-
-def into_segment_s(session: Session, now: float) -> float:
-    """Seconds the current segment has run (frozen while paused)."""
-    at = session.paused_at if session.paused_at is not None else now
-    return max(0.0, at - session.segment_start)

@@ -66,7 +66,7 @@ def read_progress(history: History, today: date) -> Progress:
 
 def screen_groups(last: Screening | None) -> frozenset[Group]:
     """The groups the latest screen's answers put the person in (osteoporosis)."""
-    return frozenset(Group(g) for g in groups_from(last.answers)) if last else frozenset()
+    return groups_from(last.answers) if last else frozenset()
 
 
 def commit(history: History, today: date) -> Standing:

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from corecli.vocab import Light
+from corecli.vocab import Group, Light
 
 VALID_FOR = timedelta(days=7)
 CLEARED_FOR = timedelta(days=91)  # about three months
@@ -281,11 +281,6 @@ def all_clear() -> dict[str, bool]:
     return {flag.id: False for flag in RED_FLAGS}
 
 
-def advice_for(answers: Mapping[str, bool]) -> str | None:
-    """What to do after the screen with nothing cleared: None when it may go on."""
-    return verdict(answers, {}).advice
-
-
-def groups_from(answers: Mapping[str, bool]) -> frozenset[str]:
+def groups_from(answers: Mapping[str, bool]) -> frozenset[Group]:
     """The programme groups a "yes" adds (osteoporosis, as in corecli start)."""
-    return frozenset({"osteoporosis"} if answers.get("osteoporosis") else set())
+    return frozenset({Group.osteoporosis} if answers.get("osteoporosis") else set())

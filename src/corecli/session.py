@@ -88,6 +88,11 @@ class Session:
         """A self-paced rep: it ends when the person says so, not on a timer."""
         return self.deadline == math.inf and not self.finished
 
+    def into_segment(self, now: float) -> float:
+        """Seconds the current segment has run (frozen while paused)."""
+        at = self.paused_at if self.paused_at is not None else now
+        return max(0.0, at - self.segment_start)
+
     def remaining(self, now: float) -> float:
         """Seconds left in this segment (frozen while paused)."""
         if self.waiting:

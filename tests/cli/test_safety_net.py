@@ -286,7 +286,7 @@ def test_walk_timer_counts_the_minutes_down_and_logs_a_walk(run: Run) -> None:
     assert "Keep going" in result.stdout  # not "Hold"
     assert "Hold " not in result.stdout
     assert result.stdout.splitlines()[-1] == (
-        "Logged a 20-minute walk. Week of 16 Nov: 20 of 50 minutes."
+        "Logged a 20-minute walk. Week of 16 Nov: 20 of 50 minutes walked."
     )
     assert json.loads(run("history", "--json").stdout) == []  # a walk, not a session
     assert one_error(run("walk", "20", "--timer", "--on", "yesterday")) == (

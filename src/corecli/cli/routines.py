@@ -340,10 +340,13 @@ def is_walk(exercise: Exercise) -> bool:
 def walk_instead(context: Context, exercise: Exercise) -> None:
     """``run --exercise walking``: a walk on the timer, logged as a walk."""
     from corecli.cli.terminal import walk_on_the_timer
+    from corecli.cli.tracking import log_walk
 
     minutes = max(1, exercise.dose.hold_s // 60)
     tell([f"{exercise.name} is logged as a walk (corecli walk {minutes} --timer does this too)."])
-    walk_on_the_timer(context, exercise, minutes)
+    walked = walk_on_the_timer(context, exercise, minutes)
+    if walked is not None:
+        log_walk(context, *walked)
 
 
 def check_run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime, timedelta
 
 import typer
 from rich.console import Console
@@ -148,13 +149,13 @@ def play_walk(
         )  # fmt: skip
 
 
-def walk_on_the_timer(context: Context, exercise: Exercise, minutes: int) -> None:
-    """Count a walk down, then log the whole minutes walked (active time) as a walk."""
-    from datetime import timedelta
-
+def walk_on_the_timer(
+    context: Context, exercise: Exercise, minutes: int
+) -> tuple[datetime, int, str] | None:
+    """Count a walk down; when it ended, the whole minutes walked (active time) and what
+    to call it, or None if it stopped before a minute."""
     from corecli.cli import folder
     from corecli.planner import single_exercise_routine
-    from corecli.programme import walking_goals, week_start
     from corecli.timeline import timed_walk
 
     config = folder.settings(context)
@@ -165,15 +166,6 @@ def walk_on_the_timer(context: Context, exercise: Exercise, minutes: int) -> Non
     walked = int(record.active_s // 60)
     if walked < 1:
         typer.echo("Stopped before a minute: no walk logged.")
-        return
-    finished = record.started + timedelta(seconds=record.total_s)
-    with folder.history(context, create=True) as store:
-        store.add_walk(finished, walked)
-        by_week = store.walk_minutes_by_week()
-    week = week_start(finished.date())
-    goal = walking_goals(by_week, finished.date())[week]
+        return None
     what = "walk" if exercise.id == "walking" else exercise.name.lower()
-    typer.echo(
-        f"Logged a {walked}-minute {what}. Week of {week:%d %b}:"
-        f" {by_week.get(week, 0)} of {goal} minutes."
-    )
+    return record.started + timedelta(seconds=record.total_s), walked, what

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from datetime import datetime, time
 from typing import Annotated
 
 import typer
@@ -127,31 +128,35 @@ def walk(
 
     Example: corecli walk 20
     """
-    from datetime import datetime
-
-    from corecli.planner import FLEXION_EASES, STENOSIS_WALKING
-    from corecli.programme import walking_goals, week_start
-
     context = current(ctx)
     if timer:
         if on is not None:
             raise UsageProblem("--timer walks now; it does not go with --on")
         from corecli.cli.terminal import walk_on_the_timer
 
-        walk_on_the_timer(context, folder.catalogue(context).find("walking"), minutes)
+        walked = walk_on_the_timer(context, folder.catalogue(context).find("walking"), minutes)
+        if walked is not None:
+            log_walk(context, *walked)
         return
     now = context.now()
     day = parse_day(on, "--on", now.date()) if on is not None else now.date()
     if day > now.date():
         raise UsageProblem(f"--on {day} is in the future")
-    moment = now if day == now.date() else datetime.combine(day, datetime.min.time())
+    log_walk(context, now if day == now.date() else datetime.combine(day, time()), minutes)
+
+
+def log_walk(context: Context, at: datetime, minutes: int, what: str = "walk") -> None:
+    """Keep a walk (or a ride) and say where the week stands against its goal."""
+    from corecli.planner import FLEXION_EASES, STENOSIS_WALKING
+    from corecli.programme import walking_goals, week_start
+
     with folder.history(context, create=True) as store:
-        store.add_walk(moment, minutes)
+        store.add_walk(at, minutes)
         by_week = store.walk_minutes_by_week()
-    week = week_start(day)
-    goal = walking_goals(by_week, day)[week]
+    week = week_start(at.date())
+    goal = walking_goals(by_week, at.date())[week]
     typer.echo(
-        f"Logged a {minutes}-minute walk. Week of {week:%d %b}: {by_week.get(week, 0)}"
+        f"Logged a {minutes}-minute {what}. Week of {week:%d %b}: {by_week.get(week, 0)}"
         f" of {goal} minutes walked."
     )
     if folder.settings(context).condition in FLEXION_EASES:

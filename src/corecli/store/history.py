@@ -531,10 +531,7 @@ class History:
 
     def decisions(self, *, limit: int | None = None, judged: bool = False) -> list[Decision]:
         """The programme's decisions newest first (``judged``: only those about a session)."""
-        sql = (
-            "SELECT day, phase, level, dose_step, began, sessions, change, reason, session_id,"
-            " light FROM decisions"
-        )
+        sql = f"SELECT {DECISION_COLUMNS} FROM decisions"
         if judged:
             sql += " WHERE session_id IS NOT NULL"
         sql += " ORDER BY id DESC"
@@ -560,8 +557,7 @@ class History:
     def decisions_of(self, session_id: int) -> list[Decision]:
         """The decisions that judged one session, oldest first."""
         rows = self._execute(
-            "SELECT day, phase, level, dose_step, began, sessions, change, reason, session_id,"
-            " light FROM decisions WHERE session_id = ? ORDER BY id",
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
         return [_decision(row) for row in rows]
@@ -730,6 +726,11 @@ def _session_row(row: Any) -> SessionRow:
         legs=Legs(legs) if legs else None,
         hurt=hurt,
     )
+
+
+DECISION_COLUMNS = (
+    "day, phase, level, dose_step, began, sessions, change, reason, session_id, light"
+)
 
 
 def _decision(row: Any) -> Decision:

@@ -74,12 +74,6 @@ def countdown_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
 
 
-def into_segment(session: Session, now: float) -> float:
-    """Seconds the current segment has run (frozen while paused)."""
-    at = session.paused_at if session.paused_at is not None else now
-    return max(0.0, at - session.segment_start)
-
-
 def session_frame(
     session: Session,
     script: Script,
@@ -98,7 +92,7 @@ def session_frame(
     """
     segment = session.segment
     info = script.item(segment)
-    into_s = into_segment(session, now)
+    into_s = session.into_segment(now)
     heading, instruction = describe(segment, script, self_paced=session.self_paced, into_s=into_s)
     remaining = session.remaining(now)
     work = segment.kind.is_work
@@ -222,7 +216,7 @@ class LiveScreen:
             session.index,
             math.ceil(session.remaining(now)),
             int(session.elapsed(now)),
-            int(into_segment(session, now) // CUE_EVERY_S),
+            int(session.into_segment(now) // CUE_EVERY_S),
             session.paused,
             help_shown,
             steps_shown,

@@ -12,6 +12,7 @@ import re
 import signal
 import sys
 import time
+import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ from corecli.planner import single_exercise_routine
 from corecli.player import KEYMAP, PlainScreen, Sound, play, summary_lines
 from corecli.script import ItemInfo, Script, counts, describe
 from corecli.session import Command, Session
+from corecli.sounds import Cue, Tones, find_player, start_cue
 from corecli.timeline import Segment, SegmentKind, TimedItem, build_timeline, routine_items
 from corecli.views.session import (
     KEY_HELP,
@@ -347,24 +349,92 @@ def play_with_bells(keys: Sequence[tuple[float, Key]] = ()) -> BellStream:
     return stream
 
 
-def test_a_bell_at_each_change_and_one_for_each_of_the_last_three_seconds() -> None:
+def test_a_bell_at_each_change_and_for_the_last_three_seconds_of_longer_segments() -> None:
     stream = play_with_bells()
     changes = len(TIMELINE)  # the first segment, every one entered, and the end
-    countdown = sum(min(3, segment.duration_s) for segment in TIMELINE)
+    countdown = 3 * sum(1 for segment in TIMELINE if segment.duration_s > 6)
     assert stream.getvalue() == "\a" * (changes + countdown)
-    assert stream.rung_at[:4] == [0.0, 2.0, 3.0, 4.0]  # get ready: start, then 3, 2, 1 left
-    assert stream.rung_at[4:8] == [5.0, 12.0, 13.0, 14.0]  # the 10 s transition
+    assert stream.rung_at[:2] == [0.0, 5.0]  # a 5 s get-ready rings once, not all through
+    assert stream.rung_at[2:6] == [12.0, 13.0, 14.0, 15.0]  # the 10 s transition, then work
 
 
 def test_no_countdown_beeps_while_paused() -> None:
-    # Paused at 3.5 s into the 5 s prep (after the beep for "2 left"), resumed 60 s later.
-    stream = play_with_bells([(3.5, " "), (63.5, " ")])
-    assert stream.rung_at[:5] == [0.0, 2.0, 3.0, 64.0, 65.0]
+    # Paused at 12.5 s, in the transition after the beep for "3 left"; resumed 60 s later.
+    stream = play_with_bells([(12.5, " "), (72.5, " ")])
+    assert stream.rung_at[:6] == [0.0, 5.0, 12.0, 73.0, 74.0, 75.0]
+
+
+class FakeTones(Tones):
+    """Real cue files, played by a recording instead of a player."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.played: list[tuple[float, Cue]] = []
+        self.argv: list[list[str]] = []
+
+        def spawn(argv: list[str]) -> None:
+            self.argv.append(argv)
+            self.played.append((clock.now, Cue(Path(argv[-1]).stem)))
+
+        super().__init__(["fake-player", "-q"], spawn)
+
+
+def expected_cues(timeline: Sequence[Segment]) -> list[tuple[float, Cue]]:
+    """Every cue the timeline should sound, worked out from the segments alone."""
+    cues: list[tuple[float, Cue]] = []
+    for segment in timeline:
+        cues.append((segment.start_s, start_cue(segment)))
+        length = segment.duration_s
+        if segment.kind is SegmentKind.hold and length >= 20:
+            cues.append((segment.start_s + length / 2, Cue.halfway))
+        if length > 6:
+            cues += [(segment.start_s + length - left, Cue.tick) for left in (3, 2, 1)]
+    return sorted(cues, key=lambda cue: cue[0])
+
+
+def test_each_moment_has_its_own_tone_at_its_moment() -> None:
+    long_hold = build_timeline([TimedItem("bridge", SessionDose(reps=2, hold_s=30, rest_s=5))])
+    for timeline, script in ((TIMELINE, SCRIPT), (long_hold, SCRIPT)):
+        clock = FakeClock()
+        tones = FakeTones(clock)
+        sound = Sound(io.StringIO(), tones=tones)
+        play(timeline, script, RecordingScreen(), FakeKeys(clock), sound=sound, clock=clock)
+        assert tones.played == expected_cues(timeline)
+        assert {argv[0] for argv in tones.argv} == {"fake-player"}
+    kinds = {cue for _, cue in expected_cues(TIMELINE + long_hold)}
+    assert kinds == set(Cue)  # every cue is heard somewhere in these two
+    assert tones.played[:3] == [(0, Cue.ready), (5, Cue.ready), (12, Cue.tick)]
+
+
+def test_tones_replace_the_bell() -> None:
+    clock = FakeClock()
+    stream = BellStream(clock)
+    play(
+        TIMELINE, SCRIPT, RecordingScreen(), FakeKeys(clock), clock=clock,
+        sound=Sound(stream, tones=FakeTones(clock)),
+    )  # fmt: skip
+    assert stream.getvalue() == ""
+
+
+def test_the_cue_files_are_distinct_short_wav_files() -> None:
+    tones = FakeTones(FakeClock())
+    contents = set()
+    for cue, path in tones.files.items():
+        with wave.open(str(path)) as sound:
+            assert (sound.getnchannels(), sound.getsampwidth()) == (1, 2)
+            assert 0.05 < sound.getnframes() / sound.getframerate() < 1.0, cue
+        contents.add(path.read_bytes())
+    assert len(contents) == len(Cue)
+
+
+def test_the_first_player_found_is_used_with_its_quiet_arguments() -> None:
+    assert find_player(lambda name: None) is None
+    assert find_player(lambda name: name if name == "aplay" else None) == ("aplay", "-q")
+    assert find_player(lambda name: name)[0] == "paplay"
 
 
 def test_no_stream_means_no_bell() -> None:
     sound = Sound(None)
-    sound.bell()  # nothing to write to, and no error
+    sound.cue(Cue.work)  # nothing to write to, and no error
     assert play_scripted(sound=sound).record.ending is Ending.finished
 
 
@@ -407,8 +477,7 @@ def test_the_voice_coach_says_what_to_do_at_the_moment_it_starts(spoken: list[li
         (74, "Right side. 1"),
         (77, "Relax."),
         (79, "Last one."),
-        (82, "That's the whole routine. Well done."),
-        (82, "Session complete: 2 of 2 exercises, 1 minute of work."),
+        (82, "That's the whole routine. Well done: 2 of 2 exercises, 1 minute of work."),
     ]
     assert {at for at, _ in heard[:-1]} <= starts  # each said as its segment starts
     assert record.completed

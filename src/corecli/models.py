@@ -34,6 +34,7 @@ from corecli.vocab import (
     Position,
     Side,
     SidePart,
+    SoundMode,
     Target,
 )
 
@@ -344,7 +345,10 @@ class Config(Strict):
     transition: int = Field(
         10, strict=True, ge=0, le=120, description="Seconds to get into each position."
     )
-    sound: bool = Field(True, strict=True, description="Ring a bell at each change.")
+    sound: SoundMode = Field(
+        SoundMode.tones,
+        description="off, bell, or tones: a distinct sound for each change (else the bell).",
+    )
     voice: bool = Field(False, strict=True, description="A voice coach talks you through.")
     equipment: list[Equipment] | None = Field(
         None, description='What you have to exercise with; "none" or [] for nothing.'
@@ -362,6 +366,14 @@ class Config(Strict):
     plain: bool = Field(
         False, strict=True, description="One line per step, no full screen (screen readers)."
     )
+
+    @field_validator("sound", mode="before")
+    @classmethod
+    def _sound_was_on_or_off(cls, value: Any) -> Any:
+        # Files from before there were modes say sound = true or false.
+        if isinstance(value, bool):
+            return SoundMode.tones if value else SoundMode.off
+        return value
 
     @field_validator("equipment", mode="before")
     @classmethod

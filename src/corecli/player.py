@@ -21,6 +21,7 @@ from corecli.keys import KeySource, Suspended, Terminated
 from corecli.models import ItemRecord, SessionRecord
 from corecli.script import Script, counts, describe, stop_rule
 from corecli.session import Command, ItemProgress, Session
+from corecli.sounds import Cue, Tones, second_cue, start_cue
 from corecli.text import format_duration
 from corecli.timeline import Segment, SegmentKind
 from corecli.vocab import Ending, Outcome
@@ -66,18 +67,25 @@ class Screen(Protocol):
 
 
 class Sound:
-    """The terminal bell at segment changes and in the last seconds; optional voice coach."""
+    """Cues at each change, in the last seconds and halfway; optional voice coach.
+
+    With ``tones`` each cue has its own sound; without, the terminal bell on
+    ``stream`` rings for every cue but halfway (None: no bell either).
+    """
 
     def __init__(
         self,
         stream: TextIO | None,
         *,
+        tones: Tones | None = None,
         voice: bool = False,
         notice: Callable[[str], None] = print,
         spawn: Callable[[list[str]], object] | None = None,
     ) -> None:
-        self._stream = stream  # None: no bell (not a terminal, or --no-sound)
+        self._stream = stream
+        self._tones = tones
         self._coach: Coach | None = None
+        self._cued: tuple[int, int] | None = None  # the last second cued: (segment, second)
         if voice:
             program = next((p for p in VOICES if shutil.which(p)), None)
             if program is None:
@@ -85,10 +93,12 @@ class Sound:
                     "No speech program found (espeak-ng, spd-say or say); going on without voice."
                 )
             else:
-                self._coach = Coach(program, spawn or _spawn_quietly)
+                self._coach = Coach(program, spawn or spawn_quietly)
 
-    def bell(self) -> None:
-        if self._stream is not None:
+    def cue(self, cue: Cue) -> None:
+        if self._tones is not None:
+            self._tones.play(cue)
+        elif self._stream is not None and cue is not Cue.halfway:
             self._stream.write("\a")
             self._stream.flush()
 
@@ -97,23 +107,33 @@ class Sound:
             self._coach.say(text, urgent=True)
 
     def segment_started(self, segment: Segment, script: Script) -> None:
-        self.bell()
+        self.cue(start_cue(segment))
         if self._coach is not None:
             self._coach.segment_started(segment, script)
 
     def tick(self, session: Session, now: float) -> None:
-        """Each second of a segment: the coach's halfway and time left on long holds."""
-        if self._coach is not None and not session.paused:
-            self._coach.tick(session.index, session.segment, session.into_segment(now))
+        """Each second of a segment: the countdown, halfway, and the coach's time left."""
+        if session.paused or session.waiting:
+            return
+        segment = session.segment
+        into = session.into_segment(now)
+        mark = (session.index, math.floor(into))
+        if mark != self._cued:
+            self._cued = mark
+            cue = second_cue(segment, math.ceil(session.remaining(now)), mark[1])
+            if cue is not None:
+                self.cue(cue)
+        if self._coach is not None:
+            self._coach.tick(session.index, segment, into)
 
     def finished(self, record: SessionRecord) -> None:
         if self._coach is not None:
             done = record.count(Outcome.done)
             phrase = summary_phrase(done, len(record.items), record.active_s, record.completed)
-            self._coach.say(phrase)
+            self._coach.say(phrase, urgent=True)  # the last word: nothing else is coming
 
 
-def _spawn_quietly(argv: list[str]) -> object:
+def spawn_quietly(argv: list[str]) -> object:
     try:
         # An argument list and no shell: the text is never interpreted.
         return subprocess.Popen(
@@ -154,7 +174,6 @@ def play(
     started = wall()
     session = Session.start(timeline, now(), self_paced=self_paced)
     help_shown = steps_shown = False
-    beeped: tuple[int, int] | None = None
     reported = [progress.outcome for progress in session.items]
 
     def report() -> None:
@@ -185,7 +204,6 @@ def play(
             if session.finished:
                 break
             screen.show(session, current, help_shown=help_shown, steps_shown=steps_shown)
-            beeped = _countdown_beep(session, current, sound, beeped)
             if sound is not None:
                 sound.tick(session, current)
             wait_s = (session.next_change(current) - current) / speed
@@ -259,19 +277,6 @@ def _announce(
     screen.segment_started(session, segment, at)
     if sound is not None:
         sound.segment_started(segment, script)
-
-
-def _countdown_beep(
-    session: Session, now: float, sound: Sound | None, last: tuple[int, int] | None
-) -> tuple[int, int] | None:
-    """Beep once for each of a segment's last three seconds; returns what was beeped."""
-    if sound is None or session.paused or session.waiting:
-        return last
-    second = math.ceil(session.remaining(now))
-    if 1 <= second <= 3 and last != (session.index, second):
-        sound.bell()
-        return session.index, second
-    return last
 
 
 def _item_record(progress: ItemProgress) -> ItemRecord:

@@ -190,3 +190,18 @@ class Change(StrEnum):
     down = "down"
     hold = "hold"
     flare = "flare"  # a bad day: back to the base dose, to climb back to where it was
+
+
+class SoundMode(StrEnum):
+    off = "off"
+    bell = "bell"  # the terminal bell at every cue
+    tones = "tones"  # a distinct tone for each cue; the bell when no player is found
+
+    @classmethod
+    def _missing_(cls, value: object) -> SoundMode | None:
+        # Settings files from before there were modes said sound = true / false.
+        if isinstance(value, str) and value.lower() in {"true", "yes", "on", "1"}:
+            return cls.tones
+        if isinstance(value, str) and value.lower() in {"false", "no", "0"}:
+            return cls.off
+        return None

@@ -38,9 +38,7 @@ def segment_phrase(segment: Segment, script: Script) -> str | None:
     if segment.kind is SegmentKind.prep:
         first = script.items[0].name if script.items else "the first exercise"
         return f"Get ready. First up: {first}."
-    if segment.kind is SegmentKind.done:
-        return "That's the whole routine. Well done."
-    if info is None:
+    if info is None:  # the end among them: the summary says it (Coach.finished)
         return None
     if segment.kind is SegmentKind.transition:
         step = info.steps[0] if info.steps else ""
@@ -80,8 +78,9 @@ def time_phrase(segment: Segment, into_s: float) -> str | None:
 def summary_phrase(done: int, items: int, active_s: float, finished: bool) -> str:
     minutes = round(active_s / 60)
     work = f"{minutes} minutes of work" if minutes != 1 else "1 minute of work"
-    start = "Session complete" if finished else "Session stopped"
-    return f"{start}: {done} of {items} exercises, {work}."
+    if finished:
+        return f"That's the whole routine. Well done: {done} of {items} exercises, {work}."
+    return f"Session stopped: {done} of {items} exercises, {work}."
 
 
 class Coach:

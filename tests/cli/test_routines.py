@@ -96,7 +96,15 @@ def test_plain_output_has_no_escape_sequences(
         monkeypatch.setenv("TERM", "xterm-256color")
     home_catalogue(exercise_toml("short-hold"))  # 3 holds of 10 s
     result = run(
-        "run", "--exercise", "short-hold", "--plain", "--speed", "1000", "--sound", "--screened"
+        "run",
+        "--exercise",
+        "short-hold",
+        "--plain",
+        "--speed",
+        "1000",
+        "--sound",
+        "bell",
+        "--screened",
     )
     assert result.exit_code == 0
     assert "\x1b" not in result.output

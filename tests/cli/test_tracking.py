@@ -763,7 +763,7 @@ def test_prep_and_transition_settings_change_a_dry_run(run: Run, tmp_path: Path)
 
 def test_a_bad_value_is_refused(run: Run, isolated: Path) -> None:
     line = one_error(run("config", "set", "sound", "maybe"), 2)
-    assert line == "Error: sound must be true or false, not 'maybe'"
+    assert line == "Error: sound must be off, bell or tones, not 'maybe'"
     assert not (isolated / "config.toml").exists()
 
 
@@ -780,7 +780,7 @@ def test_config_show_lists_every_key_and_where_it_comes_from(run: Run, isolated:
     assert sources == {
         k: "(config.toml)" if k in ("minutes", "sound") else "(default)" for k in keys
     }
-    assert lines[2].split()[:2] == ["sound", "false"]
+    assert lines[2].split()[:2] == ["sound", "off"]
 
 
 @pytest.mark.parametrize(

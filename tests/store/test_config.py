@@ -21,12 +21,12 @@ from corecli.store.config import (
     set_value,
     unset_value,
 )
-from corecli.vocab import Equipment, Level, PlanCondition
+from corecli.vocab import Equipment, Level, PlanCondition, SoundMode
 
 DEFAULT_SETTINGS = [
     Setting("prep", "5", "default"),
     Setting("transition", "10", "default"),
-    Setting("sound", "true", "default"),
+    Setting("sound", "tones", "default"),
     Setting("voice", "false", "default"),
     Setting("equipment", "unset (a mat)", "default"),
     Setting("condition", "unset (general)", "default"),
@@ -41,9 +41,11 @@ SET_CASES = [
     ("prep", "0", 0, 0),
     ("prep", " 120 ", 120, 120),
     ("transition", "15", 15, 15),
-    ("sound", "off", False, False),
-    ("sound", "YES", True, True),
-    ("sound", "0", False, False),
+    ("sound", "off", SoundMode.off, "off"),
+    ("sound", "Bell", SoundMode.bell, "bell"),
+    ("sound", "tones", SoundMode.tones, "tones"),
+    ("sound", "YES", SoundMode.tones, "tones"),  # as when it was on or off
+    ("sound", "0", SoundMode.off, "off"),
     ("voice", "on", True, True),
     ("voice", "True", True, True),
     ("voice", "no", False, False),
@@ -83,7 +85,7 @@ BAD_VALUES = [
     ("minutes", "", "minutes must be a whole number from 5 to 60, not ''"),
     ("prep", "-1", "prep must be a whole number from 0 to 120, not '-1'"),
     ("transition", "121", "transition must be a whole number from 0 to 120, not '121'"),
-    ("sound", "maybe", "sound must be true or false, not 'maybe'"),
+    ("sound", "maybe", "sound must be off, bell or tones, not 'maybe'"),
     ("voice", "2", "voice must be true or false, not '2'"),
     ("floor", "bed", "floor must be true or false, not 'bed'"),
     ("level", "expert", "level must be beginner, intermediate or advanced, not 'expert'"),
@@ -113,7 +115,7 @@ BROKEN_FILES = [
     ("key twice", "prep = 5\nprep = 6\n", ":2:9: invalid TOML: Cannot overwrite a value"),
     ("minutes as text", 'minutes = "20"\n', ": minutes: must be a whole number (got '20')"),
     ("prep as a float", "prep = 5.0\n", ": prep: must be a whole number (got 5.0)"),
-    ("sound as a number", "sound = 1\n", ": sound: must be true or false (got 1)"),
+    ("sound as a number", "sound = 1\n", ": sound: 1 is not allowed; use 'off', 'bell' or 'tones'"),
     (
         "equipment as one word",
         'equipment = "mat"\n',
@@ -195,7 +197,7 @@ def test_set_and_read_back(
 
 
 def test_parse_value_gives_the_key_type() -> None:
-    assert parse_value("sound", "1") is True
+    assert parse_value("sound", "1") is SoundMode.tones
     assert parse_value("voice", "off") is False
     assert type(parse_value("minutes", "+20")) is int
     assert parse_value("level", "beginner") is Level.beginner
@@ -210,7 +212,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
         "voice": "true",
         "equipment": "strap mat",
         "condition": "stenosis",
-        "sound": "false",
+        "sound": "bell",
         "transition": "0",
         "floor": "off",
         "plain": "yes",
@@ -222,7 +224,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
     assert file_data(isolated) == {
         "prep": 8,
         "transition": 0,
-        "sound": False,
+        "sound": "bell",
         "voice": True,
         "equipment": ["strap", "mat"],
         "condition": "stenosis",
@@ -235,7 +237,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
     assert describe_settings(load_config(isolated)) == [
         Setting("prep", "8", "config.toml"),
         Setting("transition", "0", "config.toml"),
-        Setting("sound", "false", "config.toml"),
+        Setting("sound", "bell", "config.toml"),
         Setting("voice", "true", "config.toml"),
         Setting("equipment", "strap,mat", "config.toml"),
         Setting("condition", "stenosis", "config.toml"),
@@ -253,10 +255,17 @@ def test_a_key_set_to_its_default_is_kept(isolated: Path) -> None:
 
 
 def test_setting_a_key_keeps_the_others(isolated: Path) -> None:
-    write_config(isolated, 'level = "beginner"\nsound = false\n')
+    write_config(isolated, 'level = "beginner"\nvoice = true\n')
     config = set_value(isolated, "minutes", "30")
-    assert file_data(isolated) == {"sound": False, "minutes": 30, "level": "beginner"}
-    assert (config.level, config.sound, config.minutes) == (Level.beginner, False, 30)
+    assert file_data(isolated) == {"voice": True, "minutes": 30, "level": "beginner"}
+    assert (config.level, config.voice, config.minutes) == (Level.beginner, True, 30)
+
+
+def test_sound_from_before_there_were_modes_still_reads(isolated: Path) -> None:
+    write_config(isolated, "sound = false\n")
+    assert load_config(isolated).sound is SoundMode.off
+    write_config(isolated, "sound = true\n")
+    assert load_config(isolated).sound is SoundMode.tones
 
 
 @pytest.mark.parametrize(("key", "text", "message"), BAD_VALUES)

@@ -40,7 +40,7 @@ from corecli.cli.options import (
 from corecli.cli.output import print_json, tell
 from corecli.cli.setup import before_planning
 from corecli.errors import UsageProblem
-from corecli.vocab import Ending, Legs, Level, Phase, PlanCondition
+from corecli.vocab import Ending, Legs, Level, Phase, PlanCondition, SoundMode
 
 if TYPE_CHECKING:
     from corecli.catalogue import Catalogue
@@ -206,13 +206,18 @@ def run(
         int | None, number("S", 0, 120, "Seconds to get into each position (default: 10).")
     ] = None,
     sound: Annotated[
-        bool | None,
+        SoundMode | None,
         typer.Option(
-            "--sound/--no-sound",
+            "--sound",
+            metavar="MODE",
             show_default=False,
-            help="Bell at each change, beeps for the last 3 s (default: on).",
+            help="tones: a distinct sound for each change, the last 3 s and halfway"
+            " (the bell when no player is found); bell; or off (default: tones).",
         ),
     ] = None,
+    no_sound: Annotated[
+        bool, typer.Option("--no-sound", help="No sound at all: the same as --sound off.")
+    ] = False,
     voice: Annotated[
         bool | None,
         typer.Option(
@@ -302,9 +307,11 @@ def run(
         aside = not_counted(routine, progress, routine_file, exercise, options, practice)
         told = Told(pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs)
         workout = build_workout(timeline, routine, catalogue, config, aside, told)
-        sounds = {"sound": given_or(sound, config.sound), "voice": given_or(voice, config.voice)}
-        plain_lines = given_or(plain, config.plain)
-        result = play_workout(context, workout, log, plain=plain_lines, **sounds)
+        mode = SoundMode.off if no_sound else given_or(sound, config.sound)
+        result = play_workout(
+            context, workout, log,
+            plain=given_or(plain, config.plain), sound=mode, voice=given_or(voice, config.voice),
+        )  # fmt: skip
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
 

@@ -1,4 +1,4 @@
-"""The terminal a workout talks through: questions, the keys, the screen and the bell.
+"""The terminal a workout talks through: questions, the keys, the screen and sound.
 
 Questions are asked only when stdin is a terminal; the full screen is drawn only
 when stdout is one too (and can draw it), else a line per step is printed.
@@ -20,15 +20,16 @@ from corecli.cli.context import Context
 from corecli.errors import UsageProblem
 from corecli.keys import KeySource, NoKeys, RawKeys, Terminated, sigterm_raises
 from corecli.models import Exercise, SessionRecord
-from corecli.player import PlainScreen, Screen, Sound, play
+from corecli.player import PlainScreen, Screen, Sound, play, spawn_quietly
 from corecli.safety import RedFlag
 from corecli.script import Script
 from corecli.session_log import SessionLog
+from corecli.sounds import Tones, find_player
 from corecli.timeline import Segment
 from corecli.views.history_table import LIGHT_STYLE
 from corecli.views.parts import literal
 from corecli.views.session import LiveScreen
-from corecli.vocab import Legs, Light
+from corecli.vocab import Legs, Light, SoundMode
 from corecli.workout import Devices, Workout, WorkoutResult, guided_workout
 
 
@@ -71,7 +72,7 @@ def terminal_devices(
     *,
     plain: bool,
     self_paced: bool,
-    sound: bool,
+    sound: SoundMode,
     voice: bool,
 ) -> Devices:
     """Everything a workout needs to run at this terminal, or in a pipe or a log."""
@@ -80,7 +81,11 @@ def terminal_devices(
     if self_paced and not asker.interactive:
         raise UsageProblem("--self-paced waits for the space bar, so it needs a keyboard")
     full_screen = not plain and sys.stdout.isatty() and not console.is_dumb_terminal
-    bell = sys.stdout if sound and full_screen else None
+    bell = sys.stdout if sound is not SoundMode.off and full_screen else None
+    tones = None
+    if sound is SoundMode.tones and (sys.stdout.isatty() or sys.stdin.isatty()):
+        player = find_player()  # a person is there to hear it; not in a pipe or a log
+        tones = Tones(player, spawn_quietly) if player else None
 
     @contextmanager
     def stage() -> Iterator[tuple[KeySource, Screen]]:
@@ -99,14 +104,20 @@ def terminal_devices(
     return Devices(
         prompts=asker,
         stage=stage,
-        sound=Sound(bell, voice=voice, notice=lambda text: typer.echo(text, err=True)),
+        sound=Sound(bell, tones=tones, voice=voice, notice=lambda text: typer.echo(text, err=True)),
         clock=context.clock.monotonic,
         wall=context.now,
     )
 
 
 def play_workout(
-    context: Context, workout: Workout, log: SessionLog, *, plain: bool, sound: bool, voice: bool
+    context: Context,
+    workout: Workout,
+    log: SessionLog,
+    *,
+    plain: bool,
+    sound: SoundMode,
+    voice: bool,
 ) -> WorkoutResult:
     """A guided workout at this terminal (or in a pipe or a log)."""
     devices = terminal_devices(
@@ -136,7 +147,7 @@ def asking() -> Iterator[None]:
 
 
 def play_walk(
-    context: Context, timeline: list[Segment], script: Script, *, plain: bool, sound: bool
+    context: Context, timeline: list[Segment], script: Script, *, plain: bool, sound: SoundMode
 ) -> SessionRecord:
     """A walk counted down at this terminal; Ctrl-C ends it, and what was walked counts."""
     devices = terminal_devices(

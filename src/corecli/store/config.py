@@ -21,7 +21,7 @@ from corecli.models import Config
 from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
 from corecli.store.validation import validate
 from corecli.text import or_list
-from corecli.vocab import Equipment, Level, PlanCondition
+from corecli.vocab import Equipment, Level, PlanCondition, SoundMode
 
 CONFIG_NAME = "config.toml"
 HEADER = (
@@ -38,7 +38,7 @@ UNSET_MEANING = {
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
-SettingValue = int | bool | list[Equipment] | PlanCondition | Level
+SettingValue = int | bool | list[Equipment] | PlanCondition | Level | SoundMode
 
 
 KEYS: tuple[str, ...] = tuple(Config.model_fields)

@@ -46,7 +46,7 @@ ITEMS = len(
 )
 # One exercise (3.5 min) at its real pace, for a person at a terminal who quits with q.
 BRIDGE = [sys.executable, "-m", "corecli", "run", "--exercise", "bridge"]
-BRIDGE += ["--prep", "1", "--transition", "1", "--no-sound"]
+BRIDGE += ["--prep", "1", "--transition", "1", "--no-sound", "--no-wait"]
 # How a session's exercises can end up after an unfinished session, in the order they come.
 OUTCOME_ORDER = ["done", "stopped", "not-reached"]
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -263,7 +263,7 @@ def cancel_at_prompt(child: pexpect.spawn) -> None:
 
 
 def quit_session(child: pexpect.spawn) -> None:
-    child.expect(["GET INTO POSITION", "HOLD"])
+    child.expect(["Get into position", "Hold ·"])
     child.send("q")
     child.expect_exact("Session stopped early.")
     child.expect_exact("Done 0 of 1 exercises")

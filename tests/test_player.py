@@ -31,16 +31,31 @@ from corecli.player import KEYMAP, PlainScreen, Sound, play, summary_lines
 from corecli.script import ItemInfo, Script, counts, describe
 from corecli.session import Command, Session
 from corecli.sounds import Cue, Tones, find_player, start_cue
-from corecli.timeline import Segment, SegmentKind, TimedItem, build_timeline, routine_items
+from corecli.timeline import (
+    Segment,
+    SegmentKind,
+    TimedItem,
+    TimelineSettings,
+    routine_items,
+)
+from corecli.timeline import build_timeline as timeline_for
 from corecli.views.session import (
     KEY_HELP,
     KEY_HINTS,
     LiveScreen,
+    banner,
     big_text,
     countdown_text,
     session_frame,
+    stage_word,
 )
 from corecli.vocab import Ending, Outcome, Phase, PlanCondition
+
+
+def build_timeline(items: Sequence[TimedItem]) -> list[Segment]:
+    """A timeline with the 5 s get-ready these tests' times were worked out with."""
+    return timeline_for(items, TimelineSettings(prep_s=5))
+
 
 # The same two exercises as in test_session.py: every kind of segment, 82 s in all.
 #   0 prep 0-5, 1 transition 5-15, 2 hold 15-20, 3 rest, 4 hold, 5 set-rest 28-38, 6 hold,
@@ -151,6 +166,7 @@ def play_scripted(
     timeline: Sequence[Segment] = TIMELINE,
     script: Script = SCRIPT,
     screen: player.Screen | None = None,
+    gate: bool = False,
 ) -> Played:
     clock = FakeClock()
     source = FakeKeys(clock, keys)
@@ -165,6 +181,7 @@ def play_scripted(
         wall=lambda: WALL_START + timedelta(seconds=clock.now),
         speed=speed,
         self_paced=self_paced,
+        gate=gate,
     )
     return Played(record, recording, source, clock)
 
@@ -824,7 +841,7 @@ def test_each_kind_of_frame_fits_80_by_24_and_says_everything(kind: SegmentKind)
     name = FRAME_SCRIPT.item(segment).name if segment.item is not None else "Recovery, 15 min"
     assert name in lines[0]  # the title
     heading, instruction = describe(segment, FRAME_SCRIPT)
-    assert heading.upper() in text
+    assert shown_large(lines, stage_word(heading, segment)) or heading.upper() in text
     assert instruction in " ".join(" ".join(line.strip("│ ").split()) for line in lines)
     digits = big_text(countdown_text(session.remaining(now)))
     for row in digits:
@@ -837,20 +854,49 @@ def test_each_kind_of_frame_fits_80_by_24_and_says_everything(kind: SegmentKind)
     assert KEY_HINTS in text
 
 
+def shown_large(lines: Sequence[str], word: str) -> bool:
+    """Whether ``word`` is in a frame in large letters, row under row."""
+    rows = [row.strip() for row in banner(word) or []]
+    stripped = [line.strip("│ ") for line in lines]
+    return any(stripped[i : i + len(rows)] == rows for i in range(len(stripped)))
+
+
 def test_a_hold_frame_in_full() -> None:
     session, now = session_at(FRAME_AT[SegmentKind.hold], 1.5)
     lines = text_of(session_frame(session, FRAME_SCRIPT, now, width=80))
+    assert len(lines) == 24  # the whole window, so the foot stays at the bottom
     body = [line[2:-2].rstrip() for line in lines[1:-1]]
     assert lines[0].startswith("╭") and " Bird dog " in lines[0]
-    assert body[:3] == ["HOLD", "Keep your back flat: do not let it sag or arch.", STOP]
+    assert [row.strip() for row in body[:3]] == [row.strip() for row in banner("HOLD LEFT") or []]
+    assert body[3] == ""
     assert [row.strip() for row in body[4:9]] == [row.strip() for row in big_text("4")]
     assert body[10] == "━" * 22 + "╸"  # 1.5 s of 5 done: 30% of the 76-column bar
-    assert body[11:] == [
-        "Set 1/2 · Rep 3/10 · Left side",
+    assert body[11:14] == [
+        "Hold · Set 1/2 · Rep 3/10 · Left side",
+        "Keep your back flat: do not let it sag or arch.",
+        STOP,
+    ]
+    assert set(body[14:-3]) == {""}
+    assert body[-3:] == [
         "Next: rest 3 s",
         "Exercise 1 of 2 · 32 s done · 6 min 13 s left",
         KEY_HINTS,
     ]
+
+
+@pytest.mark.parametrize("kind", list(FRAME_AT), ids=str)
+def test_the_countdown_keeps_its_place_from_stage_to_stage(kind: SegmentKind) -> None:
+    """The digits stay on the same rows, so the eye finds them from the mat."""
+    hold, _ = session_at(FRAME_AT[SegmentKind.hold], 0.25)
+    session, now = session_at(FRAME_AT[kind], 0.25)
+    hold_at = FRAME_TIMELINE[FRAME_AT[SegmentKind.hold]].start_s + 0.25
+    for width, height, scale in ((80, 24, 1), (120, 40, 2)):
+        tops = []
+        for shown, at in ((hold, hold_at), (session, now)):
+            frame = session_frame(shown, FRAME_SCRIPT, at, width=width, height=height)
+            top = big_text(countdown_text(shown.remaining(at)), scale)[0].strip()
+            tops.append([line.strip("│ ") for line in text_of(frame, width)].index(top))
+        assert tops[0] == tops[1], (kind, width)
 
 
 def test_the_counts_line_is_shown_in_colour_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -862,8 +908,8 @@ def test_the_counts_line_is_shown_in_colour_too(monkeypatch: pytest.MonkeyPatch)
     )
     console.print(session_frame(session, FRAME_SCRIPT, now, width=80))
     body = [line[2:-2].rstrip() for line in console.export_text().splitlines()[1:-1]]
-    assert "Set 1/2 · Rep 3/10 · Left side" in body
-    bar = body[body.index("Set 1/2 · Rep 3/10 · Left side") - 1]
+    assert "Hold · Set 1/2 · Rep 3/10 · Left side" in body
+    bar = body[body.index("Hold · Set 1/2 · Rep 3/10 · Left side") - 1]
     assert len(bar) == 76
     assert set(bar) == {"━", "╸"}
 
@@ -889,7 +935,8 @@ def test_the_paused_frame_says_paused() -> None:
     session, now = session_at(FRAME_AT[SegmentKind.hold], 1.0)
     session.command(Command.pause, now)
     text = "\n".join(text_of(session_frame(session, FRAME_SCRIPT, now + 30)))
-    assert "PAUSED: PRESS SPACE TO GO ON" in text
+    assert shown_large(text.splitlines(), "PAUSED")
+    assert "Press space to go on." in text
     for row in big_text("4"):  # frozen at 4 s left
         assert row.strip() in text
 
@@ -913,7 +960,8 @@ def test_the_self_paced_frame_shows_the_rep_number() -> None:
         if session.waiting:
             session.command(Command.pause, now)
     text = "\n".join(text_of(session_frame(session, FRAME_SCRIPT, now + 40)))
-    assert "MOVE: PRESS SPACE AFTER EACH REP" in text
+    assert shown_large(text.splitlines(), "MOVE")
+    assert "Press space after each rep." in text
     for row in big_text("3"):
         assert row.strip() in text
 
@@ -987,7 +1035,7 @@ def test_the_live_screen_redraws_only_when_something_shown_changes(
         session, now = session_at(FRAME_AT[SegmentKind.hold], 0.25)  # 4.75 s left: shows 5
         screen.show(session, now, help_shown=False)
         drawn = len(out.getvalue())
-        assert "HOLD" in out.getvalue()
+        assert "Hold ·" in out.getvalue()
 
         screen.show(session, now, help_shown=False)
         screen.show(session, now + 0.5, help_shown=False)  # 4.25 s left: still 5
@@ -1318,6 +1366,90 @@ def test_the_countdown_grows_with_the_window(width: int, height: int, rows: int)
     session.advance(hold.start_s)
     frame = session_frame(session, script, hold.start_s, width=width, height=height)
     lines = text_of(frame, width)
-    digits = [line for line in lines if "██" in line]
+    shown = [row.strip() for row in big_text("10:00", rows // 5)]
+    digits = [line for line in lines if line.strip("│ ") in shown]
     assert len(digits) == rows  # at 120×40 at least twice as tall as at 80×24
+    assert len(lines) == height  # and the frame fills the window, no more
     assert all(len(line) <= width for line in lines)  # "10:00" still fits
+
+
+# --- The start gate ---------------------------------------------------------------------------
+
+
+def test_nothing_runs_until_space_at_the_start_gate() -> None:
+    played = play_scripted([(95.0, " ")], gate=True)
+    assert played.keys.timeouts[0] == 3600.0  # waiting on the person, not on a clock
+    started = [(segment.kind, at) for segment, at in played.screen.started]
+    assert started[:3] == [
+        (SegmentKind.prep, 0.0),  # the gate, drawn
+        (SegmentKind.prep, 95.0),  # space: the get-ready countdown begins
+        (SegmentKind.transition, 100.0),
+    ]
+    record = played.record
+    assert record.ending is Ending.finished
+    assert record.total_s == TOTAL_S  # the minutes at the gate are no part of the session
+    assert record.active_s == ACTIVE_S
+
+
+def test_at_the_gate_only_space_next_and_quit_act() -> None:
+    played = play_scripted([(1.0, "b"), (2.0, "s"), (3.0, "x"), (4.0, "n")], gate=True)
+    started = [(segment.kind, at) for segment, at in played.screen.started]
+    assert started[:2] == [(SegmentKind.prep, 0.0), (SegmentKind.transition, 4.0)]  # n: go
+    assert outcomes(played.record) == [Outcome.done, Outcome.done]  # no mark from b, s or x
+
+    stopped = play_scripted([(30.0, "q")], gate=True).record
+    assert stopped.ending is Ending.quit
+    assert (stopped.total_s, stopped.active_s) == (0, 0)
+    assert outcomes(stopped) == [Outcome.not_reached, Outcome.not_reached]
+
+
+def test_no_gate_without_a_keyboard() -> None:
+    clock = FakeClock()
+    keys = FakeKeys(clock)
+    keys.keyboard = False
+    screen = RecordingScreen()
+    record = play(TIMELINE, SCRIPT, screen, keys, clock=clock, gate=True)
+    assert record.ending is Ending.finished
+    assert screen.started[1][0].kind is SegmentKind.transition  # nobody to press space
+
+
+def test_the_gate_frame_and_line_say_what_to_do() -> None:
+    session = Session.start(TIMELINE, 0.0, gated=True)
+    lines = text_of(session_frame(session, SCRIPT, 40.0))
+    text = "\n".join(lines)
+    assert shown_large(lines, "ON THE MAT?")
+    assert "Press space when you are in place" in text
+    assert "0 s done" in text  # the gate takes no time
+    for row in big_text("5"):  # the get-ready to come
+        assert row.strip() in text
+    out = io.StringIO()
+    PlainScreen(out, SCRIPT).segment_started(session, session.segment, 0.0)
+    assert out.getvalue() == (
+        "On the mat? Press space when you are in place, and the get-ready countdown starts.\n"
+    )
+
+
+# --- Frame snapshots --------------------------------------------------------------------------
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 15)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("kind", [SegmentKind.transition, SegmentKind.hold, SegmentKind.switch])
+def test_frames_match_their_snapshots(kind: SegmentKind, size: tuple[int, int]) -> None:
+    """Whole frames as a person sees them; CORECLI_UPDATE_SNAPSHOTS=1 writes them afresh
+    (then read the diff before committing it)."""
+    width, height = size
+    session, now = session_at(FRAME_AT[kind], 1.25)
+    frame = session_frame(session, FRAME_SCRIPT, now, width=width, height=height)
+    console = Console(
+        file=io.StringIO(), width=width, height=height, record=True, color_system=None
+    )
+    console.print(frame)
+    shown = console.export_text()
+    assert len(shown.splitlines()) == height
+    path = SNAPSHOTS / f"frame-{kind.value}-{width}x{height}.txt"
+    if os.environ.get("CORECLI_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(shown, encoding="utf-8")
+    assert shown == path.read_text(encoding="utf-8")

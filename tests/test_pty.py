@@ -19,8 +19,14 @@ termios = pytest.importorskip("termios", reason="needs a POSIX pseudo-terminal")
 pexpect = pytest.importorskip("pexpect")
 
 TIMEOUT_S = 10
+# The stage as text: under the large letters ("Hold · Rep 1/2"), or the heading itself
+# when a window has no room for them.
+GET_READY = re.compile("Get ready|GET READY")
+IN_POSITION = re.compile("Get into position|GET INTO POSITION")
+PAUSED = re.compile("Paused|PAUSED")
+HOLD = re.compile("Hold ·|HOLD")
 RUN = [sys.executable, "-m", "corecli", "run", "--exercise", "bridge", "--prep", "2"]
-RUN += ["--transition", "2", "--no-sound", "--screened", "--no-check-in"]
+RUN += ["--transition", "2", "--no-sound", "--screened", "--no-check-in", "--no-wait"]
 
 
 # --- The key reader on a pseudo-terminal pair, in process ----------------------------------------
@@ -132,14 +138,14 @@ def assert_terminal_restored(child: pexpect.spawn) -> None:
 def test_keys_in_a_real_terminal_and_the_terminal_restored_after_q(isolated: Path) -> None:
     child = spawn_in_shell(isolated)
     try:
-        child.expect("GET READY")
-        child.expect("GET INTO POSITION")
+        child.expect(GET_READY)
+        child.expect(IN_POSITION)
         child.send(" ")
-        child.expect("PAUSED")
+        child.expect(PAUSED)
         child.send(" ")
-        child.expect("GET INTO POSITION")
+        child.expect(IN_POSITION)
         child.send("n")
-        child.expect("HOLD")
+        child.expect(HOLD)
         child.send("?")
         child.expect("pause or resume")
         child.send("q")
@@ -152,10 +158,32 @@ def test_keys_in_a_real_terminal_and_the_terminal_restored_after_q(isolated: Pat
 
 
 @pytest.mark.slow
+def test_the_session_waits_at_the_gate_until_space(isolated: Path) -> None:
+    gated = [arg for arg in RUN if arg != "--no-wait"]
+    child = pexpect.spawn(
+        gated[0], gated[1:], env=terminal_env(isolated), dimensions=(24, 80),
+        encoding="utf-8", timeout=TIMEOUT_S,
+    )  # fmt: skip
+    try:
+        child.expect("Press space when you are in place")
+        time.sleep(3)  # longer than the get-ready: the gate holds, whatever the time
+        child.expect(pexpect.TIMEOUT, timeout=0.2)
+        assert "Get into position" not in child.before
+        child.send(" ")
+        child.expect(GET_READY)
+        child.expect(IN_POSITION)
+        child.send("q")
+        child.expect("Session stopped early.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+@pytest.mark.slow
 def test_ctrl_c_ends_with_130_and_a_summary(isolated: Path) -> None:
     child = spawn_in_shell(isolated)
     try:
-        child.expect("GET INTO POSITION")
+        child.expect(IN_POSITION)
         child.sendintr()
         child.expect("Session interrupted.")
         child.expect("EXIT=130")
@@ -175,7 +203,7 @@ def test_sigterm_ends_with_143_a_summary_and_the_cursor_shown(isolated: Path) ->
         timeout=TIMEOUT_S,
     )
     try:
-        child.expect("GET READY")
+        child.expect(GET_READY)
         output = child.before + child.after
         child.kill(signal.SIGTERM)
         child.expect("Session ended by a signal.")
@@ -183,7 +211,7 @@ def test_sigterm_ends_with_143_a_summary_and_the_cursor_shown(isolated: Path) ->
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 143
-        last_frame = output.rindex("GET READY")
+        last_frame = output.rindex("Get ready")
         assert "\x1b[?25h" in output[last_frame:]  # the cursor is shown again
         assert "\x1b[?1049l" in output[last_frame:]  # back from the full screen
     finally:
@@ -246,7 +274,7 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_redraws_paused(isolated: Path) ->
         timeout=TIMEOUT_S,
     )
     try:
-        child.expect("GET INTO POSITION")
+        child.expect(IN_POSITION)
         child.sendcontrol("z")
         child.expect_exact("\x1b[?1049l")  # back from the full screen, the cursor shown ...
         assert "\x1b[?25h" in child.before
@@ -257,9 +285,9 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_redraws_paused(isolated: Path) ->
         assert process_state(child.pid) == "T"
         time.sleep(0.5)  # stopped a while: the pause, not the clock, holds the place
         os.kill(child.pid, signal.SIGCONT)  # fg
-        child.expect("PAUSED")  # drawn again, paused
+        child.expect(PAUSED)  # drawn again, paused
         child.send(" ")
-        child.expect("GET INTO POSITION|HOLD")
+        child.expect([IN_POSITION, HOLD])
         child.send("q")
         child.expect("Session stopped early.")
         child.expect(pexpect.EOF)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -11,8 +12,15 @@ from hypothesis import strategies as st
 
 from corecli.models import SessionDose
 from corecli.session import BACK_AGAIN_S, Command, Session
-from corecli.timeline import SegmentKind, TimedItem, build_timeline
+from corecli.timeline import Segment, SegmentKind, TimedItem, TimelineSettings
+from corecli.timeline import build_timeline as timeline_for
 from corecli.vocab import Ending, Outcome, Side
+
+
+def build_timeline(items: Sequence[TimedItem]) -> list[Segment]:
+    """A timeline with the 5 s get-ready these tests' times were worked out with."""
+    return timeline_for(items, TimelineSettings(prep_s=5))
+
 
 # Two exercises that between them have every kind of segment:
 #

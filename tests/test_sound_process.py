@@ -56,7 +56,16 @@ def test_tones_and_voice_follow_the_timeline(isolated: Path, tmp_path: Path) -> 
         PATH=f"{bin_folder}{os.pathsep}/usr/bin{os.pathsep}/bin",
     )
     args = ["-m", "corecli", "run", "--exercise", "dead-bug", "--prep", "3", "--transition", "8"]
-    args += ["--sound", "tones", "--voice", "--speed", str(SPEED), "--screened", "--no-check-in"]
+    args += [
+        "--sound",
+        "tones",
+        "--voice",
+        "--speed",
+        str(SPEED),
+        "--screened",
+        "--no-check-in",
+        "--no-wait",
+    ]
     child = pexpect.spawn(
         sys.executable, args, env=env, dimensions=(24, 80), encoding="utf-8", timeout=60
     )

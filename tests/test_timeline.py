@@ -23,8 +23,8 @@ from corecli.vocab import Side
 
 Shape = tuple[str, int, int, int, Side | None]  # kind, seconds, set_no, rep_no, side
 
-# Default settings: prep 5 s, transition 10 s, switch sides 5 s.
-START: list[Shape] = [("prep", 5, 0, 0, None), ("transition", 10, 0, 0, None)]
+# Default settings: prep 10 s, transition 10 s, switch sides 5 s.
+START: list[Shape] = [("prep", 10, 0, 0, None), ("transition", 10, 0, 0, None)]
 END: list[Shape] = [("done", 0, 0, 0, None)]
 
 # (name, dose, the segments between the transition and done)
@@ -127,7 +127,7 @@ def test_starts_are_cumulative_and_the_total_is_the_last_end(
     assert timeline[-1].kind is SegmentKind.done
     assert timeline[-1].duration_s == 0
     assert total_s(items) == timeline[-1].end_s == sum(s.duration_s for s in timeline)
-    expected = 5 + 10 + sum(w[1] for w in work) + 10 + 20
+    expected = 10 + 10 + sum(w[1] for w in work) + 10 + 20
     assert total_s(items) == expected
 
 
@@ -147,7 +147,7 @@ def test_every_item_gets_a_transition_and_its_own_index() -> None:
 
 def test_an_empty_routine_is_prep_then_done() -> None:
     assert [shape(s) for s in build_timeline([])] == START[:1] + END
-    assert total_s([]) == 5
+    assert total_s([]) == 10
 
 
 @pytest.mark.parametrize(
@@ -166,8 +166,8 @@ def test_item_s_is_one_item_with_its_transition(dose: SessionDose, expected_s: i
 
 SETTINGS_CASES = [
     (TimelineSettings(prep_s=30), 30 + 10 + 5 + 5 + 5),
-    (TimelineSettings(transition_s=0), 5 + 0 + 5 + 5 + 5),
-    (TimelineSettings(switch_s=12), 5 + 10 + 5 + 12 + 5),
+    (TimelineSettings(transition_s=0), 10 + 0 + 5 + 5 + 5),
+    (TimelineSettings(switch_s=12), 10 + 10 + 5 + 12 + 5),
     (TimelineSettings(prep_s=0, transition_s=0, switch_s=0), 5 + 5),
 ]
 

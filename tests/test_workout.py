@@ -21,12 +21,14 @@ from corecli.session import Session
 from corecli.session_log import SessionLog
 from corecli.store.history import History
 from corecli.store.home import history_path
-from corecli.timeline import Segment, TimedItem, build_timeline
+from corecli.timeline import Segment, TimedItem, TimelineSettings, build_timeline
 from corecli.vocab import Ending, Group, Legs, Light, Phase, PlanCondition
 from corecli.workout import Devices, Workout, guided_workout, safety_check
 from tests.conftest import FakeClock
 
-TIMELINE = build_timeline([TimedItem("knee-hug", SessionDose(reps=2, hold_s=20, rest_s=5))])
+TIMELINE = build_timeline(
+    [TimedItem("knee-hug", SessionDose(reps=2, hold_s=20, rest_s=5))], TimelineSettings(prep_s=5)
+)
 SCRIPT = Script(
     "Gentle stretches",
     Phase.acute,

@@ -340,7 +340,7 @@ class Config(Strict):
     """
 
     prep: int = Field(
-        5, strict=True, ge=0, le=120, description="Seconds to get ready before the first exercise."
+        10, strict=True, ge=0, le=120, description="Seconds to get ready before the first exercise."
     )
     transition: int = Field(
         10, strict=True, ge=0, le=120, description="Seconds to get into each position."

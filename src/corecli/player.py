@@ -19,7 +19,7 @@ from typing import Protocol, TextIO
 from corecli.errors import visible
 from corecli.keys import KeySource, Suspended, Terminated
 from corecli.models import ItemRecord, SessionRecord
-from corecli.script import Script, counts, describe, stop_rule
+from corecli.script import GATE, GATE_SPOKEN, Script, counts, describe, stop_rule
 from corecli.session import Command, ItemProgress, Session
 from corecli.sounds import Cue, Tones, second_cue, start_cue
 from corecli.text import format_duration
@@ -154,6 +154,7 @@ def play(
     wall: Callable[[], datetime] = datetime.now,
     speed: float = 1.0,
     self_paced: bool = False,
+    gate: bool = False,
     on_start: Callable[[SessionRecord], None] | None = None,
     on_item: Callable[[int, ItemRecord], None] | None = None,
 ) -> SessionRecord:
@@ -163,7 +164,8 @@ def play(
     reached yet; ``on_item(position, record)`` hears of each exercise whose outcome changes
     (done, skipped, hurt, or back to not reached), as soon as it does, so the
     history can commit it. Ctrl-C (KeyboardInterrupt) and SIGTERM (:class:`Terminated`)
-    end the session as partial: the record says so in its ``ending``.
+    end the session as partial: the record says so in its ``ending``. With ``gate``
+    and a keyboard, nothing runs until space: the person is on the mat.
     """
     if speed <= 0:
         raise ValueError("speed must be positive")
@@ -172,7 +174,7 @@ def play(
         return clock() * speed
 
     started = wall()
-    session = Session.start(timeline, now(), self_paced=self_paced)
+    session = Session.start(timeline, now(), self_paced=self_paced, gated=gate and keys.keyboard)
     help_shown = steps_shown = False
     reported = [progress.outcome for progress in session.items]
 
@@ -272,6 +274,11 @@ def _announce(
     sound: Sound | None,
     at: float,
 ) -> None:
+    if session.gated:
+        screen.segment_started(session, segment, at)
+        if sound is not None:
+            sound.say(GATE_SPOKEN)
+        return
     if segment.duration_s == 0 and segment.kind is not SegmentKind.done:
         return  # e.g. --prep 0: nothing to announce
     screen.segment_started(session, segment, at)
@@ -329,6 +336,9 @@ class PlainScreen:
         return None
 
     def segment_started(self, session: Session, segment: Segment, now: float) -> None:
+        if session.gated:
+            self._write([f"{GATE[0]} {GATE[1]}"])
+            return
         heading, instruction = describe(segment, self._script, self_paced=self._self_paced)
         info = self._script.item(segment)
         stamp = _clock_text(session.elapsed(now))

@@ -60,6 +60,11 @@ class Script(NamedTuple):
         return None if segment.item is None else self.items[segment.item]
 
 
+# The start gate: nothing runs until the person, on the mat, presses space.
+GATE = ("On the mat?", "Press space when you are in place, and the get-ready countdown starts.")
+GATE_SPOKEN = "Press space when you are on the mat."
+
+
 def describe(
     segment: Segment, script: Script, *, self_paced: bool = False, into_s: float = 0.0
 ) -> tuple[str, str]:

@@ -52,11 +52,20 @@ class Session:
     started_at: float = 0.0
     ended_at: float | None = None
     ending: Ending | None = None
+    gated: bool = False  # waiting at the start gate: nothing runs until space
     items: list[ItemProgress] = field(default_factory=list)
     _work_started: float | None = None
 
     @classmethod
-    def start(cls, timeline: Sequence[Segment], now: float, *, self_paced: bool = False) -> Session:
+    def start(
+        cls,
+        timeline: Sequence[Segment],
+        now: float,
+        *,
+        self_paced: bool = False,
+        gated: bool = False,
+    ) -> Session:
+        """A session at its first segment; ``gated``: waiting for space before it runs."""
         if not timeline or timeline[-1].kind is not SegmentKind.done:
             raise ValueError("a timeline ends with a done segment")
         planned: dict[int, ItemProgress] = {}
@@ -67,6 +76,8 @@ class Session:
         session = cls(timeline, self_paced, started_at=now)
         session.items = [planned[i] for i in sorted(planned)]
         session._enter(0, now)
+        if gated and session.segment.kind is not SegmentKind.done:
+            session.gated, session.deadline = True, math.inf
         return session
 
     # --- What is happening now -----------------------------------------------------------
@@ -85,7 +96,8 @@ class Session:
 
     @property
     def waiting(self) -> bool:
-        """A self-paced rep: it ends when the person says so, not on a timer."""
+        """A self-paced rep or the start gate: it ends when the person says so, not on a
+        timer."""
         return self.deadline == math.inf and not self.finished
 
     def into_segment(self, now: float) -> float:
@@ -101,7 +113,9 @@ class Session:
         return max(0.0, self.deadline - at)
 
     def elapsed(self, now: float) -> float:
-        """Seconds of the session so far, pauses excluded."""
+        """Seconds of the session so far, pauses (and the start gate) excluded."""
+        if self.gated:
+            return 0.0
         end = self.ended_at if self.ended_at is not None else now
         paused = self.paused_s + (end - self.paused_at if self.paused_at is not None else 0.0)
         return max(0.0, end - self.started_at - paused)
@@ -134,6 +148,8 @@ class Session:
         if self.finished:
             return []
         if command is Command.pause:
+            if self.gated:  # on the mat: the session begins now
+                return [self._enter(self.index, now)]
             if self.waiting:  # in self-paced reps, space means "done that rep"
                 return [self._enter(self.index + 1, now)]
             self._toggle_pause(now)
@@ -141,6 +157,8 @@ class Session:
         if command is Command.quit:
             self.stop(now, Ending.quit)
             return []
+        if self.gated and command is not Command.next:
+            return []  # nothing to go back to, skip or mark before the session begins
         self._resume(now)
         if command is Command.next:
             return [self._enter(self.index + 1, now)]
@@ -165,6 +183,8 @@ class Session:
         """End the session early (q, Ctrl-C, SIGTERM); the item in progress is 'stopped'."""
         if self.finished:
             return
+        if self.gated:  # stopped before it began: no time at all
+            self.gated, self.started_at = False, now
         self._resume(now)
         self._close_work(now)
         item = self.segment.item
@@ -204,6 +224,8 @@ class Session:
         self._work_started = None
 
     def _enter(self, index: int, at: float, *, back: bool = False) -> Segment:
+        if self.gated:  # any move past the gate opens it: the session starts from here
+            self.gated, self.started_at = False, at
         self._close_work(at)
         leaving = self.timeline[self.index].item
         self.index = min(index, len(self.timeline) - 1)

@@ -35,7 +35,7 @@ class SegmentKind(StrEnum):
 class TimelineSettings(NamedTuple):
     """Durations of the segments that are not part of any exercise's dose."""
 
-    prep_s: int = 5
+    prep_s: int = 10  # time to get from the keyboard down onto the mat
     transition_s: int = 10
     switch_s: int = 5
 

@@ -98,6 +98,7 @@ class Workout(NamedTuple):
     note: str | None = None  # said once the screen is passed (why it does not count)
     ask_legs: bool = False  # disc and sciatica: ask where leg symptoms went
     legs: Legs | None = None  # given on the command line
+    gate: bool = True  # wait for space before the get-ready countdown
 
 
 class WorkoutResult(NamedTuple):
@@ -141,6 +142,7 @@ def guided_workout(workout: Workout, devices: Devices, log: SessionLog) -> Worko
             wall=devices.wall,
             speed=workout.speed,
             self_paced=workout.self_paced,
+            gate=workout.gate,
             on_start=lambda started: log.begin(started, before, counts=workout.counts),
             on_item=log.item,
         )

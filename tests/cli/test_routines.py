@@ -166,11 +166,11 @@ def test_dry_run_prints_the_timeline_with_start_times(run: Run) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "Piriformis stretch: 1 exercise"
     assert lines[1:4] == [
-        "  0:00  prep          5 s",
-        "  0:05  transition   10 s  Piriformis stretch",
-        "  0:15  hold         20 s  Piriformis stretch · Rep 1/2 · Right hip",
+        "  0:00  prep         10 s",
+        "  0:10  transition   10 s  Piriformis stretch",
+        "  0:20  hold         20 s  Piriformis stretch · Rep 1/2 · Right hip",
     ]
-    assert lines[-1] == "Total: 1 min 50 s (110 s)"
+    assert lines[-1] == "Total: 1 min 55 s (115 s)"
     rows = timeline_of(result)
     assert [kind for _, kind, _ in rows] == [
         "prep",
@@ -220,17 +220,17 @@ def test_dry_run_of_a_saved_routine_totals_its_estimate(run: Run, tmp_path: Path
     items = len(saved["items"])
     assert result.stdout.splitlines()[0].endswith(f": {items} exercises")
 
-    # shorter get-ready and transitions: 3 s less at the start, 6 s less per exercise
+    # shorter get-ready and transitions: 8 s less at the start, 6 s less per exercise
     shorter = run("run", path, "--dry-run", "--prep", "2", "--transition", "4")
-    assert total_of(shorter) == saved["estimated_s"] - 3 - 6 * items
+    assert total_of(shorter) == saved["estimated_s"] - 8 - 6 * items
 
 
 @pytest.mark.parametrize(
     ("options", "total_s"),
     [
-        ([], 110),
+        ([], 115),
         (["--prep", "2"], 107),
-        (["--transition", "4"], 104),
+        (["--transition", "4"], 109),
         (["--prep", "2", "--transition", "4"], 101),
         (["--prep", "0", "--transition", "0"], 95),
         (["--prep", "120"], 225),

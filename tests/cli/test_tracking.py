@@ -753,11 +753,11 @@ def test_prep_and_transition_settings_change_a_dry_run(run: Run, tmp_path: Path)
     total, transitions = dry_run_total(run, routine)
     assert transitions > 1
     run("config", "set", "prep", "0")
-    assert dry_run_total(run, routine) == (total - 5, transitions)
+    assert dry_run_total(run, routine) == (total - 10, transitions)
     run("config", "set", "transition", "0")
-    assert dry_run_total(run, routine)[0] == total - 5 - 10 * transitions
+    assert dry_run_total(run, routine)[0] == total - 10 - 10 * transitions
     assert run("run", routine, "--dry-run", "--transition", "10").stdout.endswith(
-        f"({total - 5} s)\n"
+        f"({total - 10} s)\n"
     )
 
 

@@ -24,7 +24,7 @@ from corecli.store.config import (
 from corecli.vocab import Equipment, Level, PlanCondition, SoundMode
 
 DEFAULT_SETTINGS = [
-    Setting("prep", "5", "default"),
+    Setting("prep", "10", "default"),
     Setting("transition", "10", "default"),
     Setting("sound", "tones", "default"),
     Setting("voice", "false", "default"),

@@ -200,7 +200,7 @@ def run(
     exclude: ExcludeOption = None,
     seed: SeedOption = None,
     prep: Annotated[
-        int | None, number("S", 0, 120, "Seconds to get ready at the start (default: 5).")
+        int | None, number("S", 0, 120, "Seconds to get ready at the start (default: 10).")
     ] = None,
     transition: Annotated[
         int | None, number("S", 0, 120, "Seconds to get into each position (default: 10).")
@@ -215,6 +215,14 @@ def run(
             " (the bell when no player is found); bell; or off (default: tones).",
         ),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait/--no-wait",
+            help="Wait for space, once you are on the mat, before the get-ready countdown"
+            " (default: wait).",
+        ),
+    ] = True,
     no_sound: Annotated[
         bool, typer.Option("--no-sound", help="No sound at all: the same as --sound off.")
     ] = False,
@@ -305,13 +313,12 @@ def run(
         from corecli.cli.terminal import play_workout  # the player: only for a session
 
         aside = not_counted(routine, progress, routine_file, exercise, options, practice)
-        told = Told(pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs)
+        told = Told(
+            pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs, wait
+        )
         workout = build_workout(timeline, routine, catalogue, config, aside, told)
-        mode = SoundMode.off if no_sound else given_or(sound, config.sound)
-        result = play_workout(
-            context, workout, log,
-            plain=given_or(plain, config.plain), sound=mode, voice=given_or(voice, config.voice),
-        )  # fmt: skip
+        shown = Shown.chosen(config, plain, SoundMode.off if no_sound else sound, voice)
+        result = play_workout(context, workout, log, **shown._asdict())
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
 
@@ -442,6 +449,24 @@ def print_timeline(timeline: list[Segment], routine: Routine, catalogue: Catalog
     typer.echo("\n".join(timeline_lines(timeline, routine, catalogue)))
 
 
+class Shown(NamedTuple):
+    """How a session is shown and heard: the options given, else config.toml."""
+
+    plain: bool
+    sound: SoundMode
+    voice: bool
+
+    @classmethod
+    def chosen(
+        cls, config: Config, plain: bool | None, sound: SoundMode | None, voice: bool | None
+    ) -> Shown:
+        return cls(
+            given_or(plain, config.plain),
+            given_or(sound, config.sound),
+            given_or(voice, config.voice),
+        )
+
+
 class Told(NamedTuple):
     """What ``run`` was told about the session on the command line."""
 
@@ -452,6 +477,7 @@ class Told(NamedTuple):
     self_paced: bool
     speed: float
     legs: Legs | None
+    gate: bool
 
 
 def build_workout(

@@ -14,11 +14,11 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from corecli.script import CUE_EVERY_S, Script, counts, describe, stop_rule
+from corecli.script import CUE_EVERY_S, GATE, Script, counts, describe, stop_rule
 from corecli.session import Session
-from corecli.text import format_duration
+from corecli.text import format_duration, plural
 from corecli.timeline import Segment, SegmentKind
-from corecli.views.parts import MARKER_COLUMNS, literal, numbered_steps
+from corecli.views.parts import MARKER_COLUMNS, literal, numbered
 
 # A 3×5 block font for the countdown; each "#" becomes two full blocks.
 _FONT = {
@@ -34,11 +34,41 @@ _FONT = {
     "9": ("###", "# #", "###", "  #", "###"),
     ":": ("   ", " # ", "   ", " # ", "   "),
 }
+# Letters for the stage, in the same spirit; wide letters take five columns.
+_LETTERS = {
+    "A": (" # ", "# #", "###", "# #", "# #"),
+    "B": ("## ", "# #", "## ", "# #", "## "),
+    "C": (" ##", "#  ", "#  ", "#  ", " ##"),
+    "D": ("## ", "# #", "# #", "# #", "## "),
+    "E": ("###", "#  ", "## ", "#  ", "###"),
+    "F": ("###", "#  ", "## ", "#  ", "#  "),
+    "G": (" ##", "#  ", "# #", "# #", " ##"),
+    "H": ("# #", "# #", "###", "# #", "# #"),
+    "I": ("###", " # ", " # ", " # ", "###"),
+    "J": ("  #", "  #", "  #", "# #", " # "),
+    "K": ("# #", "# #", "## ", "# #", "# #"),
+    "L": ("#  ", "#  ", "#  ", "#  ", "###"),
+    "M": ("#   #", "## ##", "# # #", "#   #", "#   #"),
+    "N": ("#  #", "## #", "# ##", "#  #", "#  #"),
+    "O": (" # ", "# #", "# #", "# #", " # "),
+    "P": ("## ", "# #", "## ", "#  ", "#  "),
+    "Q": (" # ", "# #", "# #", "###", " ##"),
+    "R": ("## ", "# #", "## ", "# #", "# #"),
+    "S": (" ##", "#  ", " # ", "  #", "## "),
+    "T": ("###", " # ", " # ", " # ", " # "),
+    "U": ("# #", "# #", "# #", "# #", "###"),
+    "V": ("# #", "# #", "# #", "# #", " # "),
+    "W": ("#   #", "#   #", "# # #", "## ##", "#   #"),
+    "X": ("# #", "# #", " # ", "# #", "# #"),
+    "Y": ("# #", "# #", " # ", " # ", " # "),
+    "Z": ("###", "  #", " # ", "#  ", "###"),
+    "?": ("## ", "  #", " # ", "   ", " # "),
+    " ": ("  ", "  ", "  ", "  ", "  "),
+}
+_LETTERS.update({":": _FONT[":"], "-": ("   ", "   ", "###", "   ", "   ")})
 MAX_WIDTH = 100  # wider panels make lines too long to read from the floor
-# Rows for the instruction, steps and stop rule when the big countdown is shown: 24 less
-# the borders, heading, countdown, bar, counts, next, progress and key lines.
-TEXT_ROWS = 24 - 15
 KEY_HINTS = "space pause · n next · b back · s skip · x hurts · i steps · q quit · ? help"
+SHORT_HINTS = "space pause · n next · x hurts · q quit · ? help"  # for a narrow window
 KEY_HELP = (
     ("space", "pause or resume (in self-paced reps: rep done)"),
     ("n  →", "next: end this part now"),
@@ -85,15 +115,22 @@ def session_frame(
     notice: str | None = None,
     height: int = 24,
 ) -> RenderableType:
-    """One frame of the session screen; fits 80×24 and grows with wider terminals.
+    """One frame of the session screen, as tall as the window, laid out so nothing jumps.
 
-    Getting into position shows every step; while working, the stop rule stays in
-    view and ``steps_shown`` (the i key) brings the steps back.
+    From the top: the stage and side in large letters, the countdown large, the bar
+    and counts, then the words (what to do, the steps, the stop rule), and at the
+    foot what comes next and the keys. The large parts keep their rows whatever the
+    words, unless the words would not fit (the steps of a long exercise in a small
+    window): then the stage, and next the countdown, shrink to one line.
     """
     segment = session.segment
     info = script.item(segment)
     into_s = session.into_segment(now)
-    heading, instruction = describe(segment, script, self_paced=session.self_paced, into_s=into_s)
+    heading, instruction = (
+        GATE
+        if session.gated
+        else describe(segment, script, self_paced=session.self_paced, into_s=into_s)
+    )
     remaining = session.remaining(now)
     work = segment.kind.is_work
     style = "green" if work else "blue" if segment.kind.value.endswith("rest") else "yellow"
@@ -103,6 +140,31 @@ def session_frame(
     last_seconds = last_seconds and not session.paused
     if session.paused:
         heading, style = "Paused: press space to go on", "magenta"
+    if session.gated:
+        style = "magenta"
+    panel_width = min(width, MAX_WIDTH)
+    inner = panel_width - 4  # the panel's borders and padding
+    if session.gated:
+        countdown = countdown_text(segment.duration_s)  # the get-ready, once space is pressed
+    elif session.waiting:
+        countdown = str(segment.rep_no)  # a self-paced rep shows which one it is
+    else:
+        countdown = countdown_text(remaining)
+
+    footer: list[Text] = []
+    upcoming = _next_text(session, script)
+    if upcoming:
+        footer.append(Text("Next: ", style="dim") + literal(upcoming, "dim"))
+    elapsed = format_duration(int(session.elapsed(now)))
+    left = format_duration(math.ceil(session.planned_remaining(now)))
+    where = plural(len(script.items), "exercise")
+    if segment.item is not None:
+        where = f"Exercise {segment.item + 1} of {len(script.items)}"
+    footer.append(Text(f"{where} · {elapsed} done · {left} left", style="dim"))
+    # A key's confirmation takes the hints' line for a moment: the layout does not move.
+    hints = KEY_HINTS if len(KEY_HINTS) <= inner else SHORT_HINTS
+    footer.append(literal(notice, "bold") if notice else Text(hints, style="dim"))
+    title = literal(info.name, "bold") if info else literal(script.routine, "bold")
 
     body: list[RenderableType] = []
     if help_shown:
@@ -113,57 +175,129 @@ def session_frame(
             keys.add_row(key, meaning)
         body += [Text("Keys", style="bold"), keys]
         # The help is an overlay: the clock runs on, and so does the countdown in view.
-        countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
         body += [Text(), Text(f"{heading.upper()}  {countdown}", style=f"bold {style}")]
+        return Panel(Group(*body, *footer), title=title, border_style=style, width=panel_width)
+
+    word, _, rest = heading.partition(": ")
+    stage = word.upper() if session.paused or session.gated else stage_word(word, segment)
+    words: list[tuple[RenderableType, int]] = []  # what to read, and its rows
+    said = [f"{rest[:1].upper()}{rest[1:]}."] if rest else []  # "Press space to go on."
+    steps = info.steps if info is not None else ()
+    transition = segment.kind is SegmentKind.transition
+    if not (steps and transition):  # getting into position, the steps say it all
+        said.append(instruction)
+    for line in said:
+        words.append((literal(line), _rows([line], inner)))
+    if steps and (transition or (steps_shown and work)):
+        for number, step in enumerate(steps, start=1):  # each its own, to fit what fits
+            numbered_step = numbered([f"{number}."], [step], "dim")
+            words.append((numbered_step, _rows([step], inner - MARKER_COLUMNS)))
+    rule = stop_rule(segment, script)
+    if rule is not None:
+        words.append((literal(rule, "bold red"), _rows([rule], inner)))
+
+    scale = digit_scale(width, height)
+    while scale > 1 and len(big_text(countdown, scale)[0]) > inner:
+        scale -= 1  # "10:00" at the largest size would not fit the panel
+    footer_rows = sum(_rows([part.plain], inner) for part in footer)
+    needed = sum(rows for _, rows in words)
+    # Large stage, gaps around the countdown, large countdown: given up in that order
+    # when the words would not fit, so the countdown stays large the longest.
+    # With no room for every word even then, the countdown stays large if one line of
+    # words still fits below it.
+    layouts = [(_banner_rows(scale), 1, 5 * scale), (1, 1, 5 * scale), (1, 0, 5 * scale)]
+    least = 2 + 2 + footer_rows  # borders; bar and counts; the foot
+    stage_rows, gap, digit_rows = next(
+        (layout for layout in layouts if least + layout[0] + 2 * layout[1] + layout[2] + needed
+         <= height),
+        (1, 0, 5 * scale) if least + 1 + 5 * scale + 1 <= height else (1, 0, 1),
+    )  # fmt: skip
+    fixed = least + 2 * gap
+    digit_style = "bold red" if last_seconds else f"bold {style}"
+    if stage_rows > 1:
+        body += _banner(stage, scale, inner, stage_rows, f"bold {style}")
     else:
-        inner = min(width, MAX_WIDTH) - 4  # the panel's borders and padding
-        body.append(Text(heading.upper(), style=f"bold {style}"))
-        steps = info.steps if info is not None else ()
-        rows = 0  # below the heading, to see whether the big countdown still fits
-        transition = segment.kind is SegmentKind.transition
-        if not (steps and transition):  # getting into position, the steps say it all
-            body.append(literal(instruction))
-            rows += _rows([instruction], inner)
-        if steps and (transition or (steps_shown and work)):
-            body.append(numbered_steps(steps, "dim"))
-            rows += _rows(steps, inner - MARKER_COLUMNS)
-        rule = stop_rule(segment, script)
-        if rule is not None:
-            body.append(literal(rule, "bold red"))
-            rows += _rows([rule], inner)
-        countdown = str(segment.rep_no) if session.waiting else countdown_text(remaining)
-        digit_style = "bold red" if last_seconds else f"bold {style}"
-        if rows <= TEXT_ROWS:
-            scale = digit_scale(width, height)
-            while scale > 1 and len(big_text(countdown, scale)[0]) > inner:
-                scale -= 1  # "10:00" at the largest size would not fit the panel
-            body.append(Text())
-            body += [
-                Text(line, style=digit_style, justify="center")
-                for line in big_text(countdown, scale)
-            ]
-        else:  # long steps: a one-line countdown leaves them room
-            body.append(Text(countdown, style=digit_style, justify="center"))
-        body.append(Text())
-        done = 0.0 if session.waiting else segment.duration_s - remaining
-        bar = Table.grid(expand=True)  # a grid row ends the bar's line
-        bar.add_column(ratio=1)
-        bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
-        body.append(bar)
-        body.append(Text(counts(segment, script) or " ", style="bold"))
-    upcoming = _next_text(session, script)
-    if upcoming:
-        body.append(Text("Next: ", style="dim") + literal(upcoming, "dim"))
-    elapsed = format_duration(int(session.elapsed(now)))
-    left = format_duration(math.ceil(session.planned_remaining(now)))
-    where = f"{len(script.items)} exercises"
-    if segment.item is not None:
-        where = f"Exercise {segment.item + 1} of {len(script.items)}"
-    body.append(Text(f"{where} · {elapsed} done · {left} left", style="dim"))
-    # A key's confirmation takes the hints' line for a moment: the layout does not move.
-    body.append(literal(notice, "bold") if notice else Text(KEY_HINTS, style="dim"))
-    title = literal(info.name, "bold") if info else literal(script.routine, "bold")
-    return Panel(Group(*body), title=title, border_style=style, width=min(width, MAX_WIDTH))
+        body.append(Text(heading.upper() if not rest else word.upper(), style=f"bold {style}"))
+    body += [Text()] * gap
+    if digit_rows > 1:
+        body += [
+            Text(line, style=digit_style, justify="center") for line in big_text(countdown, scale)
+        ]
+    else:
+        body.append(Text(countdown, style=digit_style, justify="center"))
+    body += [Text()] * gap
+    done = 0.0 if session.waiting else segment.duration_s - remaining
+    bar = Table.grid(expand=True)  # a grid row ends the bar's line
+    bar.add_column(ratio=1)
+    bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
+    body.append(bar)
+    told = counts(segment, script)
+    if stage_rows > 1:  # the large letters are no text to a reader or a search: say it too
+        told = " · ".join(part for part in (word, told) if part)
+    body.append(Text(told or " ", style="bold"))
+    room = max(0, height - fixed - stage_rows - digit_rows)
+    # A window too small for every word keeps the stop rule, then the first words.
+    rule_rows = words[-1][1] if rule is not None else 0
+    used = rule_rows if rule_rows <= room else 0
+    for renderable, rows in words[:-1] if rule is not None else words:
+        if used + rows > room:
+            break
+        body.append(renderable)
+        used += rows
+    if rule is not None and rule_rows <= room:
+        body.append(words[-1][0])
+    body += [Text() for _ in range(room - used)]  # the foot stays at the bottom
+    return Panel(Group(*body, *footer), title=title, border_style=style, width=panel_width)
+
+
+# The stage in one word (or two), as the large letters show it.
+_STAGE_WORDS = {"Get into position": "Position", "Switch sides": "Switch"}
+
+
+def stage_word(heading: str, segment: Segment) -> str:
+    """``HOLD LEFT``, ``SWITCH: RIGHT``, ``GET READY``: the stage, and the side if any."""
+    word = _STAGE_WORDS.get(heading, heading).upper()
+    if segment.side is None or not (segment.kind.is_work or segment.kind is SegmentKind.switch):
+        return word
+    side = segment.side.value.upper()
+    return f"{word}: {side}" if segment.kind is SegmentKind.switch else f"{word} {side}"
+
+
+def _banner_rows(scale: int) -> int:
+    return math.ceil(5 * scale / 2)
+
+
+def banner(text: str, scale: int = 1) -> list[str] | None:
+    """Large letters in half blocks (five font rows in three screen rows at scale 1);
+    None when a character has no glyph."""
+    if any(char not in _LETTERS for char in text):
+        return None
+    glyphs = [_LETTERS[char] for char in text]
+    rows = []
+    for row in range(5):
+        line = (" " * scale).join(
+            g[row].replace("#", "#" * scale).replace(" ", " " * scale) for g in glyphs
+        )
+        rows += [line] * scale
+    if len(rows) % 2:
+        rows.append(" " * len(rows[0]))
+    halves = {("#", "#"): "█", ("#", " "): "▀", (" ", "#"): "▄", (" ", " "): " "}
+    return [
+        "".join(halves[pair] for pair in zip(top, bottom, strict=True))
+        for top, bottom in zip(rows[::2], rows[1::2], strict=True)
+    ]
+
+
+def _banner(text: str, scale: int, width: int, rows: int, style: str) -> list[RenderableType]:
+    """The stage in large letters within ``width``, always ``rows`` rows tall."""
+    for size in range(scale, 0, -1):
+        lines = banner(text, size)
+        if lines is not None and len(lines[0]) <= width:
+            break
+    else:
+        lines = [text]  # too wide even small: the word as it is
+    lines = lines + [""] * (rows - len(lines))
+    return [Text(line, style=style, justify="center") for line in lines[:rows]]
 
 
 def _rows(lines: Sequence[str], width: int) -> int:

@@ -198,6 +198,46 @@ def test_two_sessions_at_once_are_both_recorded_whole(isolated: Path, tmp_path: 
         assert found == ["done"] * len(found) and found, found
 
 
+@pytest.mark.slow
+def test_a_twenty_second_lock_loses_nothing_and_never_freezes_the_session(
+    isolated: Path, tmp_path: Path
+) -> None:
+    """Another program holds the history locked for 20 s mid-session: the timer goes on
+    as if nothing happened, and every write lands once the lock is gone."""
+    History.open(history_path(isolated)).close()
+    log = tmp_path / "run.log"
+    slower = [
+        *PLANNED[: PLANNED.index("--speed") + 1],
+        "15",
+        *PLANNED[PLANNED.index("--speed") + 2 :],
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(slower, stdin=subprocess.DEVNULL, stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while not query(isolated, "SELECT id FROM sessions"):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.02)
+        with contextlib.closing(
+            sqlite3.connect(history_path(isolated), isolation_level=None)
+        ) as db:
+            db.execute("BEGIN EXCLUSIVE")  # nobody else reads or writes until it ends
+            time.sleep(20)
+            db.execute("ROLLBACK")
+        assert process.poll() is None, "the session should outlast the lock"
+        assert process.wait(timeout=4 * TIMEOUT_S) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Session complete." in log.read_text()
+    (session,) = sessions(isolated)
+    # Never frozen: a stall of the loop would have become a pause, and with no keyboard to
+    # resume it, the end of the session.
+    assert (session["ending"], session["paused_s"]) == ("finished", 0)
+    found = outcomes(isolated, session["id"])
+    assert found == ["done"] * ITEMS, found
+
+
 # --- Questions at a real terminal ---------------------------------------------------------
 
 

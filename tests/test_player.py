@@ -870,7 +870,7 @@ def test_a_hold_frame_in_full() -> None:
     assert [row.strip() for row in body[:3]] == [row.strip() for row in banner("HOLD LEFT") or []]
     assert body[3] == ""
     assert [row.strip() for row in body[4:9]] == [row.strip() for row in big_text("4")]
-    assert body[10] == "━" * 22 + "╸"  # 1.5 s of 5 done: 30% of the 76-column bar
+    assert body[10] == "━" * 22 + "╸" + "─" * 53  # 1.5 s of 5 done: 30% of the 76 columns
     assert body[11:14] == [
         "Hold · Set 1/2 · Rep 3/10 · Left side",
         "Keep your back flat: do not let it sag or arch.",
@@ -911,7 +911,7 @@ def test_the_counts_line_is_shown_in_colour_too(monkeypatch: pytest.MonkeyPatch)
     assert "Hold · Set 1/2 · Rep 3/10 · Left side" in body
     bar = body[body.index("Hold · Set 1/2 · Rep 3/10 · Left side") - 1]
     assert len(bar) == 76
-    assert set(bar) == {"━", "╸"}
+    assert set(bar) == {"━", "╸", "─"}
 
 
 @pytest.mark.parametrize(
@@ -1329,12 +1329,12 @@ def test_a_confirmation_takes_the_hints_line_for_a_moment() -> None:
 
 def digit_styles(frame: RenderableType) -> set[str]:
     """The styles of the big countdown's rows in a frame."""
-    from rich.console import Group
-    from rich.panel import Panel
     from rich.text import Text
 
-    assert isinstance(frame, Panel) and isinstance(frame.renderable, Group)
-    rows = [r for r in frame.renderable.renderables if isinstance(r, Text) and "█" in r.plain]
+    from corecli.views.session import Frame
+
+    assert isinstance(frame, Frame)
+    rows = [r for r in frame.parts if isinstance(r, Text) and "██" in r.plain]
     return {str(row.style) for row in rows}
 
 

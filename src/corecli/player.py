@@ -208,9 +208,10 @@ def play(
             screen.show(session, current, help_shown=help_shown, steps_shown=steps_shown)
             if sound is not None:
                 sound.tick(session, current)
-            wait_s = (session.next_change(current) - current) / speed
-            timeout_s = wait_s if math.isfinite(wait_s) else 3600.0
+            # Waited from now, not from before drawing: the next change is on time.
             asked = now()
+            wait_s = max(0.0, session.next_change(current) - asked) / speed
+            timeout_s = wait_s if math.isfinite(wait_s) else 3600.0
             try:
                 key = keys.read(timeout_s)
             except Suspended:  # Ctrl-Z: paused, the terminal handed back until fg

@@ -6,19 +6,20 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from typing import ClassVar
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
-from rich.panel import Panel
-from rich.progress_bar import ProgressBar
+from rich.segment import Segment as RichSegment
 from rich.table import Table
 from rich.text import Text
 
+from corecli.errors import visible
 from corecli.script import CUE_EVERY_S, GATE, Script, counts, describe, stop_rule
 from corecli.session import Session
 from corecli.text import format_duration, plural
 from corecli.timeline import Segment, SegmentKind
-from corecli.views.parts import MARKER_COLUMNS, literal, numbered
+from corecli.views.parts import MARKER_COLUMNS, literal
 
 # A 3×5 block font for the countdown; each "#" becomes two full blocks.
 _FONT = {
@@ -176,7 +177,7 @@ def session_frame(
         body += [Text("Keys", style="bold"), keys]
         # The help is an overlay: the clock runs on, and so does the countdown in view.
         body += [Text(), Text(f"{heading.upper()}  {countdown}", style=f"bold {style}")]
-        return Panel(Group(*body, *footer), title=title, border_style=style, width=panel_width)
+        return Frame([*body, *footer], title=title, border_style=style, width=panel_width)
 
     word, _, rest = heading.partition(": ")
     stage = word.upper() if session.paused or session.gated else stage_word(word, segment)
@@ -190,8 +191,7 @@ def session_frame(
         words.append((literal(line), _rows([line], inner)))
     if steps and (transition or (steps_shown and work)):
         for number, step in enumerate(steps, start=1):  # each its own, to fit what fits
-            numbered_step = numbered([f"{number}."], [step], "dim")
-            words.append((numbered_step, _rows([step], inner - MARKER_COLUMNS)))
+            words.append(_step(number, step, inner))
     rule = stop_rule(segment, script)
     if rule is not None:
         words.append((literal(rule, "bold red"), _rows([rule], inner)))
@@ -227,10 +227,7 @@ def session_frame(
         body.append(Text(countdown, style=digit_style, justify="center"))
     body += [Text()] * gap
     done = 0.0 if session.waiting else segment.duration_s - remaining
-    bar = Table.grid(expand=True)  # a grid row ends the bar's line
-    bar.add_column(ratio=1)
-    bar.add_row(ProgressBar(total=max(segment.duration_s, 1), completed=done))
-    body.append(bar)
+    body.append(_bar(done / max(segment.duration_s, 1), inner))
     told = counts(segment, script)
     if stage_rows > 1:  # the large letters are no text to a reader or a search: say it too
         told = " · ".join(part for part in (word, told) if part)
@@ -247,7 +244,7 @@ def session_frame(
     if rule is not None and rule_rows <= room:
         body.append(words[-1][0])
     body += [Text() for _ in range(room - used)]  # the foot stays at the bottom
-    return Panel(Group(*body, *footer), title=title, border_style=style, width=panel_width)
+    return Frame([*body, *footer], title=title, border_style=style, width=panel_width)
 
 
 # The stage in one word (or two), as the large letters show it.
@@ -300,9 +297,98 @@ def _banner(text: str, scale: int, width: int, rows: int, style: str) -> list[Re
     return [Text(line, style=style, justify="center") for line in lines[:rows]]
 
 
+class Frame:
+    """A bordered box of parts drawn one under another, as a Panel of a Group would be,
+    but each part drawn once and then kept: from one second to the next only the digits,
+    the bar and the time done change, so a frame costs a fraction of drawing it afresh
+    (the timer's CPU, once a second)."""
+
+    _drawn: ClassVar[dict[tuple[object, ...], list[list[RichSegment]]]] = {}
+    KEEP = 512  # parts kept at most: a few sessions' worth
+
+    def __init__(
+        self, parts: Sequence[RenderableType], *, title: Text, border_style: str, width: int
+    ) -> None:
+        self.parts = parts
+        self.title = title
+        self.border_style = border_style
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(self.width, options.max_width)
+        inner = width - 4
+        border = console.get_style(self.border_style)
+        line, side = RichSegment.line(), RichSegment("│", border)
+        title = self.title.copy()
+        title.truncate(width - 6)
+        title.stylize_before(border)
+        excess = width - 6 - title.cell_len  # the corners, a rule each side, two spaces
+        yield RichSegment("╭─" + "─" * (excess // 2) + " ", border)
+        yield from title.render(console)
+        yield RichSegment(" " + "─" * (excess - excess // 2) + "─╮", border)
+        yield line
+        part_options = options.update_width(inner)
+        for part in self.parts:
+            for row in self._lines(console, part, part_options):
+                yield side
+                yield RichSegment(" ")
+                yield from RichSegment.adjust_line_length(row, inner)
+                yield RichSegment(" ")
+                yield side
+                yield line
+        yield RichSegment("╰" + "─" * (width - 2) + "╯", border)
+        yield line
+
+    def _lines(
+        self, console: Console, part: RenderableType, options: ConsoleOptions
+    ) -> list[list[RichSegment]]:
+        drawn = Frame._drawn
+        key = _key(part, options.max_width)
+        kept = drawn.get(key) if key is not None else None
+        if kept is not None:
+            return kept
+        lines = console.render_lines(part, options, pad=False, new_lines=False)
+        if key is not None:
+            if len(drawn) >= Frame.KEEP:
+                drawn.clear()
+            drawn[key] = lines
+        return lines
+
+
+def _key(part: RenderableType, width: int) -> tuple[object, ...] | None:
+    """What a Text's look depends on; None for anything else (drawn every time)."""
+    if not isinstance(part, Text):
+        return None
+    spans = tuple((span.start, span.end, str(span.style)) for span in part.spans)
+    return (part.plain, str(part.style), part.justify, part.no_wrap, spans, width)
+
+
+def _step(number: int, step: str, width: int) -> tuple[Text, int]:
+    """`` 1. …`` with a hanging indent, wrapped here (a grid per step costs a frame ~1 ms
+    to draw, once a second), and the rows it takes."""
+    lines = textwrap.wrap(visible(step), width - MARKER_COLUMNS, break_on_hyphens=False) or [""]
+    text = Text(f"{number}.".rjust(MARKER_COLUMNS - 1) + " ")
+    for row, line in enumerate(lines):
+        if row:
+            text.append("\n" + " " * MARKER_COLUMNS)
+        text.append(line, style="dim")
+    return text, len(lines)
+
+
+def _bar(share: float, width: int) -> Text:
+    """The segment's progress: ``━━━╸────``; the part to come is a thinner line, so it
+    shows without colour too."""
+    filled = width * min(max(share, 0.0), 1.0)
+    full = int(filled)
+    half = filled - full >= 0.5
+    bar = Text("━" * full + ("╸" if half else ""), style="bar.complete")
+    bar.append("─" * (width - full - half), style="bar.back")
+    return bar
+
+
 def _rows(lines: Sequence[str], width: int) -> int:
     """How many screen rows these lines take when wrapped at ``width``."""
-    return sum(len(textwrap.wrap(line, width)) or 1 for line in lines)
+    return sum(len(textwrap.wrap(line, width, break_on_hyphens=False)) or 1 for line in lines)
 
 
 def _next_text(session: Session, script: Script) -> str:

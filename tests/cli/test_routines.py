@@ -160,6 +160,33 @@ def test_a_dry_run_writes_nothing(run: Run, isolated: Path, args: list[str]) -> 
     assert not isolated.exists()  # not even the folder
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan"],
+        ["plan", "--format", "json"],
+        ["list"],
+        ["show", "bridge"],
+        ["today"],
+        ["history"],
+        ["stats"],
+        ["config", "show"],
+    ],
+    ids=" ".join,
+)
+def test_commands_that_only_look_make_no_files(run: Run, isolated: Path, args: list[str]) -> None:
+    assert run(*args).exit_code == 0
+    assert not isolated.exists()  # not even the folder
+
+
+def test_viewing_a_routine_makes_no_files(run: Run, isolated: Path, tmp_path: Path) -> None:
+    routine = tmp_path / "today.toml"
+    assert run("plan", "--seed", "2", "-o", routine).exit_code == 0
+    assert run("view", routine).exit_code == 0
+    assert not isolated.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["today.toml"]
+
+
 def test_dry_run_prints_the_timeline_with_start_times(run: Run) -> None:
     result = run("run", "--exercise", "piriformis-stretch", "--dry-run")
     assert result.exit_code == 0

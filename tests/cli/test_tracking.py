@@ -917,3 +917,23 @@ def test_a_huge_history_limit_is_one_error_line(run: Run) -> None:
     assert line == (
         "Error: --limit takes a whole number from 1 to 1000000, not '100000000000000000000'"
     )
+
+
+def test_config_set_through_a_dotfiles_link_keeps_the_link(
+    run: Run, isolated: Path, tmp_path: Path
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "corecli.toml").write_text("minutes = 20\n", encoding="utf-8")
+    isolated.mkdir()
+    (isolated / "config.toml").symlink_to(dotfiles / "corecli.toml")
+    assert run("config", "set", "level", "beginner").exit_code == 0
+    assert (isolated / "config.toml").is_symlink()
+    saved = (dotfiles / "corecli.toml").read_text(encoding="utf-8")
+    assert "minutes = 20" in saved and 'level = "beginner"' in saved
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_plan_never_writes_over_a_device(run: Run) -> None:
+    line = one_error(run("plan", "-o", "/dev/null", "--force"), 2)
+    assert line == "Error: /dev/null: is not a regular file; corecli writes only to files"

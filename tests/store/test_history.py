@@ -968,3 +968,60 @@ def test_reading_an_existing_history(path: Path) -> None:
             MONDAY + timedelta(days=1),
             MONDAY,
         ]
+
+
+# --- Looking without writing ------------------------------------------------------------------
+
+
+def test_looking_opens_read_only_and_reads_what_is_there(path: Path) -> None:
+    History.open(path).close()
+    before = path.read_bytes()
+    with History.open(path, looking=True) as looking:
+        assert looking.flags() == []
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            looking._db.execute("CREATE TABLE spare (x INTEGER)")
+    assert path.read_bytes() == before
+
+
+def test_looking_at_an_older_history_migrates_it_first(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    with raw(path) as db:
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+    with History.open(path, looking=True) as opened:
+        assert opened._version() == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(
+    ("error", "full", "writable", "said"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), True, True, "the disk is full"),
+        (OSError(28, "No space left on device"), False, True, "the disk is full"),
+        (
+            sqlite3.OperationalError("attempt to write a readonly database"),
+            False,
+            False,
+            "the corecli folder is read-only",
+        ),
+        (
+            sqlite3.OperationalError("unable to open database file"),
+            False,
+            False,
+            "the corecli folder is read-only",
+        ),
+    ],
+)
+def test_writes_that_cannot_happen_say_why_precisely(
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: BaseException,
+    full: bool,
+    writable: bool,
+    said: str,
+) -> None:
+    from corecli.store import history as module
+
+    monkeypatch.setattr(module, "_full", lambda _: full)
+    monkeypatch.setattr(module, "_writable", lambda _: writable)
+    assert str(_problem(path, error)) == f"{path} cannot be written: {said}"

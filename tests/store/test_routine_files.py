@@ -154,7 +154,7 @@ def _interrupt_fsync(fd: int) -> None:
 @pytest.mark.parametrize(
     ("target", "name", "fake", "raised", "message"),
     [
-        (os, "fsync", _fail_fsync, FileProblem, "cannot be written: No space left on device"),
+        (os, "fsync", _fail_fsync, FileProblem, "cannot be written: the disk is full"),
         (Path, "replace", _fail_replace, FileProblem, "cannot be written: Permission denied"),
         (os, "fsync", _interrupt_fsync, KeyboardInterrupt, None),
     ],

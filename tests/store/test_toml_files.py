@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli
@@ -13,7 +17,13 @@ from hypothesis import strategies as st
 
 from corecli.catalogue import load_catalogue
 from corecli.errors import FileProblem
-from corecli.store.toml_files import SMALL_LIMIT, parse_toml, read_toml
+from corecli.store.toml_files import (
+    SMALL_LIMIT,
+    Exists,
+    parse_toml,
+    read_toml,
+    write_atomically,
+)
 from tests.conftest import Run, catalogue_toml, exercise_toml
 
 GOOD = exercise_toml("knee-hug", aliases=["hug"])
@@ -285,3 +295,81 @@ def test_a_file_over_the_limit_is_refused_with_its_size(tmp_path: Path, run: Run
         read_toml(routine, SMALL_LIMIT)
     with pytest.raises(FileProblem, match="invalid TOML"):  # read: a catalogue may be larger
         read_toml(routine)
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "corecli.toml").write_text("old\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(dotfiles / "corecli.toml")
+    write_atomically(link, "new\n")
+    assert link.is_symlink()
+    assert (dotfiles / "corecli.toml").read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["corecli.toml"]  # no temporary left
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_only_regular_files_are_written(tmp_path: Path) -> None:
+    with pytest.raises(FileProblem, match="is not a regular file; corecli writes only to files"):
+        write_atomically(Path("/dev/null"), "x")
+    with pytest.raises(FileProblem, match="is a folder"):
+        write_atomically(tmp_path, "x")
+    link = tmp_path / "to-null"
+    link.symlink_to("/dev/null")
+    with pytest.raises(FileProblem, match="is not a regular file"):
+        write_atomically(link, "x")
+    assert link.is_symlink()
+
+
+def test_a_new_file_is_created_only_if_nothing_is_there_at_that_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "routine.toml"
+    real_mkstemp = tempfile.mkstemp
+
+    def someone_else_writes_first(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        path.write_text("theirs\n", encoding="utf-8")  # after the check, before ours lands
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", someone_else_writes_first)
+    with pytest.raises(Exists):
+        write_atomically(path, "ours\n", replace=False)
+    assert path.read_text(encoding="utf-8") == "theirs\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["routine.toml"]
+
+
+def test_the_folder_is_synced_after_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(handle: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(handle).st_mode))
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomically(tmp_path / "config.toml", "x = 1\n")
+    assert synced == [False, True]  # the file's data, then the folder's new name
+
+
+def test_a_full_disk_and_a_read_only_folder_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(FileProblem, match=r"cannot be written: the disk is full$"):
+        write_atomically(tmp_path / "a.toml", "x")
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(FileProblem, match=r"cannot be written: its folder is read-only$"):
+        write_atomically(tmp_path / "a.toml", "x")

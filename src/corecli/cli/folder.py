@@ -47,16 +47,17 @@ def progress(context: Context) -> Progress:
         return Progress()
     from corecli.progress import read_progress
 
-    with history(context) as opened:
+    with history(context, looking=True) as opened:
         return read_progress(opened, context.today)
 
 
 @contextmanager
-def history(context: Context, *, create: bool = False) -> Iterator[History]:
-    """The history; unless ``create``, an empty one (and no file) if nothing was recorded."""
+def history(context: Context, *, create: bool = False, looking: bool = False) -> Iterator[History]:
+    """The history; unless ``create``, an empty one (and no file) if nothing was recorded.
+    ``looking``: read-only, for commands that only show (they work on a read-only folder)."""
     from corecli.store.history import History
 
-    opened = History.open(history_path(context.home), create=create)
+    opened = History.open(history_path(context.home), create=create, looking=looking)
     try:
         yield opened
     finally:
@@ -78,7 +79,7 @@ def session_log(context: Context, *, create: bool = True) -> Iterator[SessionLog
         yield SessionLog(None)
         return
     try:
-        opened = History.open(path)
+        opened = History.open(path, looking=not create)
     except HistoryProblem as problem:
         if problem.damaged:
             raise
@@ -114,6 +115,6 @@ def review(context: Context) -> list[str]:
         return []
     from corecli.progress import review_advice
 
-    with history(context) as opened:
+    with history(context, looking=True) as opened:
         advice = review_advice(opened, context.today)
     return [] if advice is None else [f"Review: {advice}"]

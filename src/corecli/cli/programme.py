@@ -105,7 +105,7 @@ def today(
     context = current(ctx)
     catalogue, config = folder.catalogue(context, catalog), folder.settings(context)
     later = [] if as_json else before_planning(context)
-    with folder.history(context) as history:
+    with folder.history(context, looking=True) as history:
         shown = today_from(history, catalogue, config, context.today)
     if as_json:
         print_json(shown.as_json())

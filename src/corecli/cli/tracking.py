@@ -53,7 +53,7 @@ def history(
     day = parse_day(since, "--since", context.today) if since is not None else None
     table = not (as_json or as_csv)
     shown = limit if limit is not None else (20 if table and day is None else None)
-    with folder.history(context) as store:
+    with folder.history(context, looking=True) as store:
         rows = store.sessions(since=day, limit=shown)
         total = store.session_count() if table else 0
         walked = store.walk_minutes_by_week() if table else {}
@@ -85,7 +85,7 @@ def stats(ctx: typer.Context) -> None:
     from corecli.views.stats import DECISIONS_SHOWN, stats_view
 
     context = current(ctx)
-    with folder.history(context) as store:
+    with folder.history(context, looking=True) as store:
         figures = gather_stats(
             store.session_marks(),
             store.walk_minutes_by_week(),

@@ -10,7 +10,10 @@ and migrated forward when the file is opened; corecli never deletes the file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -185,17 +188,22 @@ class History:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> History:
+    def open(cls, path: Path, *, create: bool = True, looking: bool = False) -> History:
         """Open (and create or migrate) the history; raise HistoryProblem if it can't be.
 
         ``create=False``: a missing file gives an empty history in memory, and no
-        file or folder is made (for commands that only look).
+        file or folder is made (for commands that only look). ``looking``: opened
+        read-only, so it reads on a read-only folder or a full disk too.
         """
         if not create and not path.exists():
             connection = sqlite3.connect(":memory:", isolation_level=None)
             history = cls(connection, path)
             history._migrate()
             return history
+        if looking:
+            opened = cls._open_to_look(path)
+            if opened is not None:
+                return opened
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # A session's writes run on a thread of their own, one thread at a time.
@@ -239,6 +247,38 @@ class History:
             connection.close()
             raise
         return history
+
+    @classmethod
+    def _open_to_look(cls, path: Path) -> History | None:
+        """The history opened read-only; None when it must be migrated (or made) first."""
+        # Where no -shm file can be made (a read-only folder, a full disk), only an
+        # immutable open reads a WAL database; nobody can be writing to it then.
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            uri = f"{path.absolute().as_uri()}?{flags}"
+            try:
+                connection = sqlite3.connect(
+                    uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+                )
+            except sqlite3.Error as error:
+                raise _problem(path, error) from None
+            try:
+                version, tables = connection.execute(
+                    "SELECT (SELECT user_version FROM pragma_user_version),"
+                    " (SELECT count(*) FROM sqlite_master)"
+                ).fetchone()
+            except sqlite3.OperationalError as error:
+                connection.close()
+                if "immutable" not in flags:  # no -shm to be had (CANTOPEN, or IOERR if full)
+                    continue
+                raise _problem(path, error) from None
+            except sqlite3.Error as error:
+                connection.close()
+                raise _problem(path, error) from None
+            if version != SCHEMA_VERSION or not tables:
+                connection.close()
+                return None  # older, newer or not ours: the usual open says or migrates
+            return cls(connection, path)
+        raise _problem(path, sqlite3.OperationalError("unable to open database file"))
 
     def close(self) -> None:
         self._db.close()
@@ -763,8 +803,32 @@ def _problem(path: Path, error: BaseException) -> HistoryProblem:
         return HistoryProblem(
             f"{where} is locked by another program ({reason}); try again when it has finished"
         )
-    if code.startswith("SQLITE_FULL"):
+    number = getattr(error, "errno", None)
+    if code.startswith("SQLITE_FULL") or number == errno.ENOSPC or _full(path):
         return HistoryProblem(f"{where} cannot be written: the disk is full")
+    if not _writable(path.parent):
+        return HistoryProblem(f"{where} cannot be written: the corecli folder is read-only")
     if code.startswith("SQLITE_READONLY") or isinstance(error, PermissionError):
-        return HistoryProblem(f"{where} cannot be written ({reason}); check its permissions")
+        return HistoryProblem(f"{where} cannot be written: the file is read-only ({reason})")
     return HistoryProblem(f"{where} cannot be used ({reason}); check the file and its folder")
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (or in the nearest folder above that exists)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.access(folder, os.W_OK) and not os.statvfs(folder).f_flag & os.ST_RDONLY
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return True  # cannot tell: say what SQLite said
+
+
+def _full(path: Path) -> bool:
+    """Whether the disk holding the history has no room left (under 64 KiB free)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False

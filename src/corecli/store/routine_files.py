@@ -14,7 +14,7 @@ import tomli_w
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem, visible
 from corecli.models import Routine
-from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
+from corecli.store.toml_files import SMALL_LIMIT, Exists, read_toml, write_atomically
 from corecli.store.validation import validate
 
 HEADER = (
@@ -45,9 +45,12 @@ def save_routine(routine: Routine, path: Path, *, force: bool = False) -> None:
     if path.is_dir():
         shown = visible(str(path))
         raise UsageProblem(f"{shown} is a folder; give a file name such as {shown}/routine.toml")
-    if path.exists() and not force:
-        raise UsageProblem(f"{visible(str(path))} already exists; add --force to replace it")
-    write_atomically(path, routine_toml(routine))
+    try:
+        write_atomically(path, routine_toml(routine), replace=force)
+    except Exists:
+        raise UsageProblem(
+            f"{visible(str(path))} already exists; add --force to replace it"
+        ) from None
 
 
 def load_routine(path: Path, catalogue: Catalogue) -> Routine:

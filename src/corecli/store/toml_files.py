@@ -11,6 +11,7 @@ Writing is atomic: a temporary file in the same folder, then a rename.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -93,29 +94,80 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise FileProblem(path, f"invalid TOML: {error}") from None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step, creating parent folders."""
+class Exists(FileExistsError):
+    """The file was there already (or appeared while it was being written)."""
+
+
+def write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
+    """Put ``text`` at ``path`` in one step, creating parent folders.
+
+    A symbolic link is followed and its target replaced, in the target's folder, so
+    the link (a dotfiles checkout, say) stays a link. Only a regular file or a new
+    path is written. Without ``replace`` the file is created only if it is not there,
+    checked at the moment of creating it, and :class:`Exists` is raised if it is.
+    The folder is synced after the rename, so the new name survives a power cut.
+    """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        info = target.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise _write_problem(path, error) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise FileProblem(path, f"is {what}; corecli writes only to files")
+    if info is not None and not replace:
+        raise Exists(str(path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
     except OSError as error:
-        raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+        raise _write_problem(path, error) from None
     try:
         # mkstemp makes the file private; give it the mode a new or replaced file would have.
-        os.fchmod(handle, _mode_for(path))
+        os.fchmod(handle, _mode_for(target))
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).replace(path)
+        if replace:
+            Path(temporary).replace(target)
+        else:
+            os.link(temporary, target)  # fails if the name was taken meanwhile
+            Path(temporary).unlink()
+        _sync_folder(target.parent)
     except BaseException as error:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
+        if isinstance(error, FileExistsError):
+            raise Exists(str(path)) from None
         if isinstance(error, OSError):
-            raise FileProblem(path, f"cannot be written: {error.strerror or error}") from None
+            raise _write_problem(path, error) from None
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (not possible, nor needed, on every system)."""
+    with contextlib.suppress(OSError, AttributeError):
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _write_problem(path: Path, error: OSError) -> FileProblem:
+    """Why ``path`` cannot be written, in words a person can act on."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return FileProblem(path, "cannot be written: the disk is full")
+    if error.errno == errno.EROFS or (
+        error.errno in (errno.EACCES, errno.EPERM) and not os.access(path.parent, os.W_OK)
+    ):
+        return FileProblem(path, "cannot be written: its folder is read-only")
+    return FileProblem(path, f"cannot be written: {error.strerror or error}")
 
 
 def _mode_for(path: Path) -> int:

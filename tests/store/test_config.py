@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -220,7 +222,7 @@ def test_round_trip_of_every_key(isolated: Path) -> None:
     for key, text in typed.items():  # out of order on purpose
         config = set_value(isolated, key, text)
 
-    assert list(file_data(isolated)) == list(KEYS)
+    assert list(file_data(isolated)) == list(typed)  # each new key after those before it
     assert file_data(isolated) == {
         "prep": 8,
         "transition": 0,
@@ -371,3 +373,52 @@ def test_none_written_by_hand_means_no_equipment(isolated: Path) -> None:
     config = load_config(isolated)
     assert config.equipment == []
     assert config.model_fields_set == {"equipment"}
+
+
+def test_setting_and_unsetting_keep_the_persons_comments_and_layout(isolated: Path) -> None:
+    mine = (
+        "# My corecli settings (see the physio's sheet)\n"
+        "\n"
+        "minutes = 20   # all I have before work\n"
+        "\n"
+        "# the mat lives under the bed\n"
+        'equipment = ["mat"]\n'
+    )
+    write_config(isolated, mine)
+    set_value(isolated, "minutes", "25")
+    set_value(isolated, "level", "beginner")
+    unset_value(isolated, "equipment")
+    assert config_path(isolated).read_text(encoding="utf-8") == (
+        "# My corecli settings (see the physio's sheet)\n"
+        "\n"
+        "minutes = 25   # all I have before work\n"
+        "\n"
+        "# the mat lives under the bed\n"
+        'level = "beginner"\n'
+    )
+
+
+def test_edits_at_the_same_time_all_land(isolated: Path) -> None:
+    """Each edit reads, changes and writes under a lock: none is lost."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from corecli.store.config import set_value\n"
+        "key, value = sys.argv[2], sys.argv[3]\n"
+        "for _ in range(10):\n"
+        "    set_value(Path(sys.argv[1]), key, value)\n"
+    )
+    edits = [("prep", "7"), ("transition", "4"), ("minutes", "25"), ("level", "beginner")]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(isolated), key, value])
+        for key, value in edits
+    ]
+    assert [worker.wait(timeout=60) for worker in workers] == [0] * len(edits)
+    config = load_config(isolated)
+    assert (config.prep, config.transition, config.minutes, config.level) == (
+        7,
+        4,
+        25,
+        Level.beginner,
+    )
+    assert sorted(p.name for p in isolated.iterdir()) == ["config.toml"]

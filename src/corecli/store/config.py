@@ -8,12 +8,17 @@ a file that could not be read, so a typo never costs a person what they wrote.
 from __future__ import annotations
 
 import difflib
+import enum
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, NamedTuple, get_args, get_origin
 
 import tomli_w
+import tomlkit
 from pydantic import ValidationError
 
 from corecli.errors import UsageProblem
@@ -114,20 +119,20 @@ def parse_value(key: str, text: str) -> SettingValue:
 def set_value(home: Path, key: str, text: str) -> Config:
     """Set ``key`` from the text a person typed, save ``config.toml`` and return the settings.
 
-    Raises UsageProblem for an unknown key or a bad value, and FileProblem when
-    the current file cannot be read (it is then left untouched) or written.
+    The rest of the file (comments, order, blank lines) stays as the person wrote it.
+    Raises UsageProblem for an unknown key or a bad value, and FileProblem when the
+    current file cannot be read (it is then left untouched) or written.
     """
     value = parse_value(key, text)
-    settings = _explicit(load_config(home))
-    settings[key] = value
-    return _save(home, settings)
+    return update(home, {key: value})
 
 
 def update(home: Path, values: dict[str, Any]) -> Config:
     """Set several checked values at once (as ``corecli start`` does) and save."""
-    settings = _explicit(load_config(home))
-    settings.update(values)
-    return _save(home, settings)
+    with _editing(home) as document:
+        for key, value in values.items():
+            document[key] = _stored(value)
+    return load_config(home)
 
 
 def unset_value(home: Path, key: str) -> Config:
@@ -137,12 +142,71 @@ def unset_value(home: Path, key: str) -> Config:
     unknown key and FileProblem as :func:`set_value` does.
     """
     check_key(key)
-    current = load_config(home)
-    if key not in current.model_fields_set:
-        return current
-    settings = _explicit(current)
-    del settings[key]
-    return _save(home, settings)
+    if key not in load_config(home).model_fields_set:
+        return load_config(home)
+    with _editing(home) as document:
+        document.pop(key, None)
+    return load_config(home)
+
+
+@contextmanager
+def _editing(home: Path) -> Iterator[tomlkit.TOMLDocument]:
+    """``config.toml`` as an editable document, saved if what it then holds is valid.
+
+    Read, change and write happen under a lock, so two edits at once both land.
+    """
+    path = config_path(home)
+    with _locked(home):
+        load_config(home)  # a file that cannot be read is never written over
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            text = ""
+        # Only the header (or nothing): start afresh, so keys come after its blank line.
+        fresh = text.strip() in ("", HEADER.strip())
+        document = _headed() if fresh else tomlkit.parse(text)
+        yield document
+        validate(Config, document.unwrap(), path)
+        write_atomically(path, tomlkit.dumps(document))
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    """Hold a lock on the corecli folder itself (no lock file is left behind), where
+    such locks exist: not on Windows."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: one person, one edit at a time
+        yield
+        return
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        handle = os.open(home, os.O_RDONLY)
+    except OSError:
+        yield  # a read-only folder: the write below says what is wrong
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # and with it the lock
+
+
+def _headed() -> tomlkit.TOMLDocument:
+    document = tomlkit.document()
+    for line in HEADER.strip().splitlines():
+        document.add(tomlkit.comment(line.removeprefix("# ")))
+    document.add(tomlkit.nl())
+    return document
+
+
+def _stored(value: SettingValue) -> Any:
+    """A value as config.toml holds it: enums by name, equipment as a list of names."""
+    if isinstance(value, list):
+        return [item.value for item in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def config_toml(config: Config) -> str:
@@ -178,17 +242,6 @@ def format_value(key: str, value: SettingValue | None) -> str:
     if isinstance(value, list):
         return ",".join(value) or "none"
     return str(value)
-
-
-def _explicit(config: Config) -> dict[str, Any]:
-    return {key: getattr(config, key) for key in KEYS if key in config.model_fields_set}
-
-
-def _save(home: Path, settings: dict[str, Any]) -> Config:
-    path = config_path(home)
-    config = validate(Config, settings, path)
-    write_atomically(path, config_toml(config))
-    return config
 
 
 def _kind(key: str) -> Any:

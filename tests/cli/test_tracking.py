@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -937,3 +938,53 @@ def test_config_set_through_a_dotfiles_link_keeps_the_link(
 def test_plan_never_writes_over_a_device(run: Run) -> None:
     line = one_error(run("plan", "-o", "/dev/null", "--force"), 2)
     assert line == "Error: /dev/null: is not a regular file; corecli writes only to files"
+
+
+# --- A damaged history --------------------------------------------------------------------
+
+DAMAGE = [
+    # (what a hand edit or a bit flip did, the table and row named, the value named)
+    ("UPDATE sessions SET phase = 'bogus'", "row 1 of table sessions", "bogus"),
+    ("UPDATE sessions SET started = 'garbage'", "row 1 of table sessions", "garbage"),
+    ("UPDATE sessions SET planned_s = 'x'", "row 1 of table sessions", "'x'"),
+    ("UPDATE sessions SET pain_before = 42", "row 1 of table sessions", "42"),
+    ("UPDATE items SET outcome = 'meh'", "session 1 of table items", "meh"),
+    (
+        "INSERT INTO screenings (at, answers, clear) VALUES ('2026-01-01T07:00:00', '{x', 1)",
+        "of table screenings",
+        "{x",
+    ),
+    ("INSERT INTO walks (at, minutes) VALUES ('42', 10)", "of table walks", "42"),
+]
+
+
+@pytest.mark.parametrize(("damage", "where", "value"), DAMAGE, ids=[d[0][:40] for d in DAMAGE])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats"],
+        ["history"],
+        ["plan"],
+        ["today"],
+        ["walk", "5"],
+        ["run", "--exercise", "bridge", *FAST, "--screened", "--no-check-in"],
+    ],
+    ids=" ".join,
+)
+def test_a_damaged_history_stops_with_one_line_and_is_never_written(
+    run: Run, isolated: Path, damage: str, where: str, value: str, command: list[str]
+) -> None:
+    assert run("run", "--exercise", "bridge", *FAST, "--screened", "--no-check-in").exit_code == 0
+    path = history_path(isolated)
+    with sqlite3.connect(path) as db:
+        db.execute(damage)
+    db.close()
+    before = path.read_bytes()
+    result = run(*command)
+    if result.exit_code == 0:  # a command that never reads that value has nothing to say
+        assert command[0] in ("stats", "history"), result.output
+        return
+    line = one_error(result, 1)
+    assert str(path) in line and where in line and value in line, line
+    assert "move it aside" in line
+    assert path.read_bytes() == before

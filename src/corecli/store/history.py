@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from corecli.errors import CorecliError, visible
 from corecli.programme import Decision, Flag, LegsReport, Setup, Standing, week_start
@@ -42,6 +44,59 @@ if TYPE_CHECKING:  # the models need pydantic, which reading the history does no
     from corecli.models import ItemRecord, SessionRecord
 
 BUSY_TIMEOUT_MS = 10_000
+
+
+def _one_of(column: str, kind: type[StrEnum], *, optional: bool = False) -> str:
+    names = ", ".join(f"'{member.value}'" for member in kind)
+    test = f"{column} IN ({names})"
+    return f"{column} IS NULL OR {test}" if optional else test
+
+
+def _when(column: str, function: str = "datetime", *, optional: bool = False) -> str:
+    iso = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"  # not a bare number: a Julian day
+    test = f"typeof({column}) = 'text' AND {column} GLOB '{iso}'"
+    test += f" AND {function}({column}) IS NOT NULL"
+    return f"{column} IS NULL OR ({test})" if optional else test
+
+
+def _number(column: str, *, whole: bool = True, optional: bool = False, most: int = 0) -> str:
+    kinds = "('integer')" if whole else "('integer', 'real')"
+    test = f"typeof({column}) IN {kinds}"
+    if most:
+        test += f" AND {column} BETWEEN 0 AND {most}"
+    return f"{column} IS NULL OR ({test})" if optional else test
+
+
+# What each column must hold: checked when the history is opened to be written.
+ROW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "sessions": (
+        ("started", _when("started")),
+        ("ended", _when("ended", optional=True)),
+        ("ending", _one_of("ending", Ending, optional=True)),
+        ("phase", _one_of("phase", Phase)),
+        ("condition", _one_of("condition", PlanCondition)),
+        ("planned_s", _number("planned_s")),
+        ("active_s", _number("active_s", whole=False)),
+        ("total_s", _number("total_s", whole=False)),
+        ("pain_before", _number("pain_before", optional=True, most=10)),
+        ("pain_after", _number("pain_after", optional=True, most=10)),
+        ("pain_next_day", _number("pain_next_day", optional=True, most=10)),
+        ("light", _one_of("light", Light, optional=True)),
+        ("next_day_on", _when("next_day_on", "date", optional=True)),
+        ("legs", _one_of("legs", Legs, optional=True)),
+    ),
+    "items": (("outcome", _one_of("outcome", Outcome)),),
+    "decisions": (
+        ("day", _when("day", "date")),
+        ("phase", _one_of("phase", Phase)),
+        ("level", _one_of("level", Level)),
+        ("began", _when("began", "date")),
+        ("change", _one_of("change", Change)),
+        ("light", _one_of("light", Light, optional=True)),
+    ),
+    "screenings": (("at", _when("at")), ("answers", "json_valid(answers)")),
+    "walks": (("at", _when("at")), ("minutes", _number("minutes"))),
+}
 
 # MIGRATIONS[n] brings a database from user_version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -134,6 +189,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 class HistoryProblem(CorecliError):
     """The history file cannot be opened, read or written (exit 1).
 
@@ -178,6 +236,36 @@ class SessionRow(NamedTuple):
     @property
     def day(self) -> date:
         return self.started.date()
+
+
+def _damaged(path: Path, table: str, row: object, reason: str) -> HistoryProblem:
+    where = visible(str(path))
+    which = f"row {row}" if isinstance(row, int) else f"a row {row}" if row else "a row"
+    return HistoryProblem(
+        f"{where}: {which} of table {table} holds a value corecli cannot use"
+        f" ({visible(reason)}). corecli has left the file as it is: move it aside"
+        f" (mv {where} {where}.damaged) to start a new history, or put back a copy you kept",
+        damaged=True,
+    )
+
+
+def _checked(table: str) -> Callable[[F], F]:
+    """Name the file, the table and the row when a read finds a value that does not fit,
+    instead of failing somewhere later with a traceback."""
+
+    def wrap(read: F) -> F:
+        @functools.wraps(read)
+        def checked(self: History, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return read(self, *args, **kwargs)
+            except _Damaged as damage:
+                raise _damaged(self.path, damage.table, damage.row, str(damage)) from None
+            except (ValueError, TypeError, KeyError, AttributeError) as error:
+                raise _damaged(self.path, table, None, str(error)) from None
+
+        return checked  # type: ignore[return-value]
+
+    return wrap
 
 
 class History:
@@ -240,6 +328,7 @@ class History:
                 )
             history._use_wal()
             history._migrate()
+            history._check_rows()  # before anything is written into it
         except sqlite3.Error as error:
             connection.close()
             raise _problem(path, error) from None
@@ -277,11 +366,39 @@ class History:
             if version != SCHEMA_VERSION or not tables:
                 connection.close()
                 return None  # older, newer or not ours: the usual open says or migrates
-            return cls(connection, path)
+            history = cls(connection, path)
+            try:
+                history._check_rows()
+            except BaseException as error:
+                connection.close()
+                if isinstance(error, sqlite3.Error):
+                    raise _problem(path, error) from None
+                raise
+            return history
         raise _problem(path, sqlite3.OperationalError("unable to open database file"))
 
     def close(self) -> None:
         self._db.close()
+
+    def _check_rows(self) -> None:
+        """Stop, naming the table, row and column, if a value does not fit (a hand edit,
+        a bit flip): no command then writes into the file. One pass per table, in SQL."""
+        for table, checks in ROW_CHECKS.items():
+            cases = " ".join(f"WHEN NOT ({test}) THEN '{column}'" for column, test in checks)
+            key = "session_id" if table == "items" else "id"  # items are kept by session
+            found = self._db.execute(
+                f"SELECT {key}, bad, value FROM (SELECT {key}, CASE {cases} END AS bad,"
+                f" NULL AS value FROM {table}) WHERE bad IS NOT NULL LIMIT 1"
+            ).fetchone()
+            if found is not None:
+                row_id, column, _ = found
+                (value,) = self._db.execute(
+                    f"SELECT {column} FROM {table} WHERE {key} = ? AND NOT"
+                    f" ({dict(checks)[column]}) LIMIT 1",
+                    (row_id,),
+                ).fetchone()
+                row = f"of session {row_id}" if table == "items" else row_id
+                raise _damaged(self.path, table, row, f"{column} {str(value)[:40]!r}")
 
     def __enter__(self) -> History:
         return self
@@ -488,21 +605,25 @@ class History:
             (legs.value if legs else None, session_id),
         )
 
+    @_checked("sessions")
     def session(self, session_id: int) -> SessionRow | None:
         rows = self.sessions(ids=(session_id,))
         return rows[0] if rows else None
 
+    @_checked("sessions")
     def latest_before(self, day: date, *, counted: bool = False) -> SessionRow | None:
         """The latest session of a day before ``day``: what that morning's check-in is about
         (``counted``: of the programme's own plan)."""
         rows = self.sessions(before=day, counted=counted, limit=1)
         return rows[0] if rows else None
 
+    @_checked("sessions")
     def last_counted_day(self) -> date | None:
         row = self._execute("SELECT max(substr(started, 1, 10)) FROM sessions WHERE counts = 1")
         day = row.fetchone()[0]
         return date.fromisoformat(day) if day else None
 
+    @_checked("items")
     def done_on(self, day: date) -> dict[str, int]:
         """Each exercise done on ``day``, and in how many of that day's sessions."""
         rows = self._execute(
@@ -513,6 +634,7 @@ class History:
         )
         return {exercise: int(times) for exercise, times in rows}
 
+    @_checked("sessions")
     def legs_report(self) -> LegsReport | None:
         """The latest session with an answer about the legs, and the exercises it had done."""
         row = self._execute(
@@ -531,6 +653,7 @@ class History:
 
     # --- The programme --------------------------------------------------------------------
 
+    @_checked("profile")
     def profile(self) -> Setup | None:
         row = self._execute("SELECT span, usual_pain, groups FROM profile").fetchone()
         if row is None:
@@ -569,6 +692,7 @@ class History:
             ),
         )
 
+    @_checked("decisions")
     def decisions(self, *, limit: int | None = None, judged: bool = False) -> list[Decision]:
         """The programme's decisions newest first (``judged``: only those about a session)."""
         sql = f"SELECT {DECISION_COLUMNS} FROM decisions"
@@ -581,10 +705,12 @@ class History:
             parameters.append(limit)
         return [_decision(row) for row in self._execute(sql, parameters)]
 
+    @_checked("decisions")
     def programme_began(self) -> date | None:
         day = self._execute("SELECT min(day) FROM decisions").fetchone()[0]
         return date.fromisoformat(day) if day else None
 
+    @_checked("sessions")
     def pains_before(self, since: date, until: date) -> list[int]:
         """The scores before each session from one day to another (both included)."""
         rows = self._execute(
@@ -594,6 +720,7 @@ class History:
         )
         return [int(pain) for (pain,) in rows]
 
+    @_checked("decisions")
     def decisions_of(self, session_id: int) -> list[Decision]:
         """The decisions that judged one session, oldest first."""
         rows = self._execute(
@@ -602,6 +729,7 @@ class History:
         )
         return [_decision(row) for row in rows]
 
+    @_checked("sessions")
     def sessions(
         self,
         *,
@@ -646,6 +774,7 @@ class History:
     def session_count(self) -> int:
         return int(self._execute("SELECT count(*) FROM sessions").fetchone()[0])
 
+    @_checked("sessions")
     def session_marks(self) -> list[SessionMark]:
         """Every session's day and pain after, oldest first: what the stats count."""
         rows = self._execute(
@@ -653,6 +782,7 @@ class History:
         )
         return [SessionMark(date.fromisoformat(day), pain) for day, pain in rows]
 
+    @_checked("items")
     def outcome_counts(self) -> list[OutcomeCount]:
         """How often each exercise was skipped or marked as hurting, over every session."""
         rows = self._execute(
@@ -672,14 +802,21 @@ class History:
             (_stamp(at), json.dumps(answers), int(not any(answers.values()))),
         )
 
+    @_checked("screenings")
     def last_screening(self) -> Screening | None:
         row = self._execute(
             "SELECT at, answers FROM screenings ORDER BY at DESC, id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
-        return Screening(datetime.fromisoformat(row[0]), json.loads(row[1]))
+        answers = json.loads(row[1])
+        if not isinstance(answers, dict) or not all(
+            isinstance(k, str) and type(v) is bool for k, v in answers.items()
+        ):
+            raise ValueError(f"answers {visible(str(row[1])[:40])!r} are not yes/no answers")
+        return Screening(datetime.fromisoformat(row[0]), answers)
 
+    @_checked("clearances")
     def clearances(self) -> list[Clearance]:
         rows = self._execute("SELECT flag, cleared_on FROM clearances ORDER BY flag")
         return [Clearance(flag, date.fromisoformat(on)) for flag, on in rows]
@@ -697,6 +834,7 @@ class History:
             for flag in flags:
                 self._execute("DELETE FROM clearances WHERE flag = ?", (flag,))
 
+    @_checked("sessions")
     def since_screening(self, at: datetime) -> Recent:
         """The lights, next-morning scores and latest red of sessions since ``at``."""
         rows = self._execute(
@@ -715,6 +853,7 @@ class History:
     def add_walk(self, at: datetime, minutes: int) -> None:
         self._write("INSERT INTO walks (at, minutes) VALUES (?, ?)", (_stamp(at), minutes))
 
+    @_checked("walks")
     def walk_minutes_by_week(self) -> dict[date, int]:
         """Walking minutes in each week with a walk (keys are Mondays)."""
         totals: dict[date, int] = {}
@@ -724,6 +863,7 @@ class History:
             totals[monday] = totals.get(monday, 0) + int(minutes)
         return totals
 
+    @_checked("flags")
     def flags(self) -> list[Flag]:
         rows = self._execute("SELECT exercise, since FROM flags ORDER BY exercise")
         return [Flag(exercise, date.fromisoformat(since)) for exercise, since in rows]
@@ -738,6 +878,13 @@ def _stamp(moment: datetime) -> str:
 
 
 def _session_row(row: Any) -> SessionRow:
+    try:
+        return _session_fields(row)
+    except (ValueError, TypeError) as error:
+        raise _Damaged("sessions", row[0], error) from None
+
+
+def _session_fields(row: Any) -> SessionRow:
     (id_, started, ended, ending, routine, phase, condition, planned_s, active_s, total_s) = row[
         :10
     ]
@@ -751,21 +898,47 @@ def _session_row(row: Any) -> SessionRow:
         routine=routine,
         phase=Phase(phase),
         condition=PlanCondition(condition),
-        planned_s=planned_s,
-        active_s=active_s,
-        total_s=total_s,
-        done=done,
-        items=items,
-        pain_before=pain_before,
-        pain_after=pain_after,
-        pain_next_day=pain_next_day,
+        planned_s=_whole(planned_s),
+        active_s=_seconds(active_s),
+        total_s=_seconds(total_s),
+        done=_whole(done),
+        items=_whole(items),
+        pain_before=_pain(pain_before),
+        pain_after=_pain(pain_after),
+        pain_next_day=_pain(pain_next_day),
         light=Light(light) if light else None,
         counts=bool(counts),
         logged=bool(logged),
         next_day_on=date.fromisoformat(next_day_on) if next_day_on else None,
         legs=Legs(legs) if legs else None,
-        hurt=hurt,
+        hurt=_whole(hurt),
     )
+
+
+def _whole(value: object) -> int:
+    if type(value) is not int:
+        raise ValueError(f"{value!r} where a whole number belongs")
+    return value
+
+
+def _seconds(value: object) -> float:
+    if type(value) not in (int, float):
+        raise ValueError(f"{value!r} where seconds belong")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _pain(value: object) -> int | None:
+    if value is not None and (type(value) is not int or not 0 <= value <= 10):
+        raise ValueError(f"{value!r} where a pain score 0-10 belongs")
+    return value
+
+
+class _Damaged(Exception):
+    """A value read back from the history that does not fit (a hand edit, a bit flip)."""
+
+    def __init__(self, table: str, row: object, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.table, self.row = table, row
 
 
 DECISION_COLUMNS = (
@@ -774,6 +947,13 @@ DECISION_COLUMNS = (
 
 
 def _decision(row: Any) -> Decision:
+    try:
+        return _decision_fields(row)
+    except (ValueError, TypeError) as error:
+        raise _Damaged("decisions", f"of {row[0]!r}", error) from None
+
+
+def _decision_fields(row: Any) -> Decision:
     day, phase, level, dose_step, began, sessions, change, reason, session_id, light = row
     standing = Standing(Phase(phase), Level(level), dose_step, date.fromisoformat(began), sessions)
     return Decision(

@@ -53,8 +53,10 @@ def _one_of(column: str, kind: type[StrEnum], *, optional: bool = False) -> str:
 
 
 def _when(column: str, function: str = "datetime", *, optional: bool = False) -> str:
-    iso = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"  # not a bare number: a Julian day
+    # Not a bare number (a Julian day), nor a day before corecli could have kept one.
+    iso = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*"
     test = f"typeof({column}) = 'text' AND {column} GLOB '{iso}'"
+    test += f" AND {column} BETWEEN '2000' AND '2200'"
     test += f" AND {function}({column}) IS NOT NULL"
     return f"{column} IS NULL OR ({test})" if optional else test
 
@@ -67,10 +69,13 @@ def _number(column: str, *, whole: bool = True, optional: bool = False, most: in
     return f"{column} IS NULL OR ({test})" if optional else test
 
 
-# What each column must hold: checked when the history is opened to be written.
+# How a row is found again in the tables without an id column.
+ROW_KEYS = {"items": "session_id", "flags": "rowid"}
+# What each column must hold: checked whenever the history is opened.
 ROW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     "sessions": (
         ("started", _when("started")),
+        ("routine", "typeof(routine) = 'text'"),
         ("ended", _when("ended", optional=True)),
         ("ending", _one_of("ending", Ending, optional=True)),
         ("phase", _one_of("phase", Phase)),
@@ -85,7 +90,13 @@ ROW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
         ("next_day_on", _when("next_day_on", "date", optional=True)),
         ("legs", _one_of("legs", Legs, optional=True)),
     ),
-    "items": (("outcome", _one_of("outcome", Outcome)),),
+    "items": (
+        ("exercise", "typeof(exercise) = 'text'"),
+        ("outcome", _one_of("outcome", Outcome)),
+        ("planned_s", _number("planned_s")),
+        ("active_s", _number("active_s", whole=False)),
+    ),
+    "flags": (("exercise", "typeof(exercise) = 'text'"), ("since", _when("since", "date"))),
     "decisions": (
         ("day", _when("day", "date")),
         ("phase", _one_of("phase", Phase)),
@@ -95,7 +106,7 @@ ROW_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
         ("light", _one_of("light", Light, optional=True)),
     ),
     "screenings": (("at", _when("at")), ("answers", "json_valid(answers)")),
-    "walks": (("at", _when("at")), ("minutes", _number("minutes"))),
+    "walks": (("at", _when("at")), ("minutes", _number("minutes", most=7 * 24 * 60))),
 }
 
 # MIGRATIONS[n] brings a database from user_version n to n + 1.
@@ -385,7 +396,7 @@ class History:
         a bit flip): no command then writes into the file. One pass per table, in SQL."""
         for table, checks in ROW_CHECKS.items():
             cases = " ".join(f"WHEN NOT ({test}) THEN '{column}'" for column, test in checks)
-            key = "session_id" if table == "items" else "id"  # items are kept by session
+            key = ROW_KEYS.get(table, "id")
             found = self._db.execute(
                 f"SELECT {key}, bad, value FROM (SELECT {key}, CASE {cases} END AS bad,"
                 f" NULL AS value FROM {table}) WHERE bad IS NOT NULL LIMIT 1"
@@ -895,7 +906,7 @@ def _session_fields(row: Any) -> SessionRow:
         started=datetime.fromisoformat(started),
         ended=datetime.fromisoformat(ended) if ended else None,
         ending=Ending(ending) if ending else None,
-        routine=routine,
+        routine=_text(routine),
         phase=Phase(phase),
         condition=PlanCondition(condition),
         planned_s=_whole(planned_s),
@@ -913,6 +924,12 @@ def _session_fields(row: Any) -> SessionRow:
         legs=Legs(legs) if legs else None,
         hurt=_whole(hurt),
     )
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise ValueError(f"{value!r} where text belongs")
+    return value
 
 
 def _whole(value: object) -> int:

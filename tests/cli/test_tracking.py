@@ -822,7 +822,7 @@ def test_a_damaged_history_stops_with_what_to_do_and_is_kept(
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a database")
     result = run(*command)
-    line = one_error(result, 1)
+    line = one_error(result, 2)
     assert str(path) in line
     assert "move it aside" in line
     assert "Session complete." not in result.stdout
@@ -984,7 +984,7 @@ def test_a_damaged_history_stops_with_one_line_and_is_never_written(
     if result.exit_code == 0:  # a command that never reads that value has nothing to say
         assert command[0] in ("stats", "history"), result.output
         return
-    line = one_error(result, 1)
+    line = one_error(result, 2)
     assert str(path) in line and where in line and value in line, line
     assert "move it aside" in line
     assert path.read_bytes() == before

@@ -204,7 +204,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class HistoryProblem(CorecliError):
-    """The history file cannot be opened, read or written (exit 1).
+    """The history file cannot be opened, read or written (exit 1; damaged: exit 2).
 
     ``damaged``: the file is not one this corecli can use (corrupt, or from a newer
     version), as opposed to a disk or folder that cannot be written just now.
@@ -213,6 +213,8 @@ class HistoryProblem(CorecliError):
     def __init__(self, message: str, *, damaged: bool = False) -> None:
         super().__init__(message)
         self.damaged = damaged
+        if damaged:
+            self.exit_code = 2  # a file corecli cannot use, as a broken TOML file is
 
 
 class SessionRow(NamedTuple):

@@ -11,13 +11,12 @@ import difflib
 import enum
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, NamedTuple, get_args, get_origin
 
-import tomli_w
 import tomlkit
 from pydantic import ValidationError
 
@@ -129,10 +128,7 @@ def set_value(home: Path, key: str, text: str) -> Config:
 
 def update(home: Path, values: dict[str, Any]) -> Config:
     """Set several checked values at once (as ``corecli start`` does) and save."""
-    with _editing(home) as document:
-        for key, value in values.items():
-            document[key] = _stored(value)
-    return load_config(home)
+    return _edit(home, lambda document: document.update(_stored(values)))
 
 
 def unset_value(home: Path, key: str) -> Config:
@@ -142,16 +138,15 @@ def unset_value(home: Path, key: str) -> Config:
     unknown key and FileProblem as :func:`set_value` does.
     """
     check_key(key)
-    if key not in load_config(home).model_fields_set:
-        return load_config(home)
-    with _editing(home) as document:
-        document.pop(key, None)
-    return load_config(home)
+    current = load_config(home)
+    if key not in current.model_fields_set:
+        return current
+    return _edit(home, lambda document: document.pop(key, None))
 
 
-@contextmanager
-def _editing(home: Path) -> Iterator[tomlkit.TOMLDocument]:
-    """``config.toml`` as an editable document, saved if what it then holds is valid.
+def _edit(home: Path, change: Callable[[tomlkit.TOMLDocument], object]) -> Config:
+    """Change ``config.toml`` as a document, keeping everything else in it; save it if
+    what it then holds is valid, and return those settings.
 
     Read, change and write happen under a lock, so two edits at once both land.
     """
@@ -165,9 +160,10 @@ def _editing(home: Path) -> Iterator[tomlkit.TOMLDocument]:
         # Only the header (or nothing): start afresh, so keys come after its blank line.
         fresh = text.strip() in ("", HEADER.strip())
         document = _headed() if fresh else tomlkit.parse(text)
-        yield document
-        validate(Config, document.unwrap(), path)
+        change(document)
+        config = validate(Config, document.unwrap(), path)
         write_atomically(path, tomlkit.dumps(document))
+    return config
 
 
 @contextmanager
@@ -200,19 +196,16 @@ def _headed() -> tomlkit.TOMLDocument:
     return document
 
 
-def _stored(value: SettingValue) -> Any:
-    """A value as config.toml holds it: enums by name, equipment as a list of names."""
-    if isinstance(value, list):
-        return [item.value for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-def config_toml(config: Config) -> str:
-    """The file's text: the header, then the keys the config sets, in KEYS order."""
-    data = config.model_dump(mode="json", exclude_unset=True, exclude_none=True)
-    return HEADER + tomli_w.dumps(data)
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as config.toml holds them: enums by name, equipment as a list of names."""
+    return {
+        key: [item.value for item in value]
+        if isinstance(value, list)
+        else value.value
+        if isinstance(value, enum.Enum)
+        else value
+        for key, value in values.items()
+    }
 
 
 def describe_settings(config: Config) -> list[Setting]:

@@ -251,6 +251,16 @@ class SessionRow(NamedTuple):
         return self.started.date()
 
 
+def _format_of(connection: sqlite3.Connection) -> tuple[int, int]:
+    """The history format and how many tables and indexes the file holds, in one
+    statement, so one snapshot: another process may be creating the file now."""
+    version, tables = connection.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    return int(version), int(tables)
+
+
 def _damaged(path: Path, table: str, row: object, reason: str) -> HistoryProblem:
     where = visible(str(path))
     which = f"row {row}" if isinstance(row, int) else f"a row {row}" if row else "a row"
@@ -320,11 +330,7 @@ class History:
         try:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = ON")
-            # One statement, one snapshot: another process may be creating the file now.
-            version, tables = connection.execute(
-                "SELECT (SELECT user_version FROM pragma_user_version),"
-                " (SELECT count(*) FROM sqlite_master)"
-            ).fetchone()
+            version, tables = _format_of(connection)
             if version > SCHEMA_VERSION:
                 raise HistoryProblem(
                     f"{visible(str(path))} was written by a newer corecli (history format"
@@ -364,10 +370,7 @@ class History:
             except sqlite3.Error as error:
                 raise _problem(path, error) from None
             try:
-                version, tables = connection.execute(
-                    "SELECT (SELECT user_version FROM pragma_user_version),"
-                    " (SELECT count(*) FROM sqlite_master)"
-                ).fetchone()
+                version, tables = _format_of(connection)
             except sqlite3.OperationalError as error:
                 connection.close()
                 if "immutable" not in flags:  # no -shm to be had (CANTOPEN, or IOERR if full)
@@ -400,11 +403,11 @@ class History:
             cases = " ".join(f"WHEN NOT ({test}) THEN '{column}'" for column, test in checks)
             key = ROW_KEYS.get(table, "id")
             found = self._db.execute(
-                f"SELECT {key}, bad, value FROM (SELECT {key}, CASE {cases} END AS bad,"
-                f" NULL AS value FROM {table}) WHERE bad IS NOT NULL LIMIT 1"
+                f"SELECT {key}, bad FROM (SELECT {key}, CASE {cases} END AS bad FROM {table})"
+                " WHERE bad IS NOT NULL LIMIT 1"
             ).fetchone()
             if found is not None:
-                row_id, column, _ = found
+                row_id, column = found
                 (value,) = self._db.execute(
                     f"SELECT {column} FROM {table} WHERE {key} = ? AND NOT"
                     f" ({dict(checks)[column]}) LIMIT 1",

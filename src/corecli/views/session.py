@@ -66,7 +66,7 @@ _LETTERS = {
     "?": ("## ", "  #", " # ", "   ", " # "),
     " ": ("  ", "  ", "  ", "  ", "  "),
 }
-_LETTERS.update({":": _FONT[":"], "-": ("   ", "   ", "###", "   ", "   ")})
+_LETTERS[":"] = _FONT[":"]
 MAX_WIDTH = 100  # wider panels make lines too long to read from the floor
 KEY_HINTS = "space pause · n next · b back · s skip · x hurts · i steps · q quit · ? help"
 SHORT_HINTS = "space pause · n next · x hurts · q quit · ? help"  # for a narrow window
@@ -85,11 +85,18 @@ KEY_HELP = (
 def big_text(text: str, scale: int = 1) -> list[str]:
     """Block digits for a countdown such as ``12`` or ``1:30``: five lines, each ``scale``
     times taller and wider, to be read from further away."""
+    glyphs = [_FONT[char] for char in text if char in _FONT]
+    return _scaled(glyphs, scale, cell="██", gap="  ")
+
+
+def _scaled(glyphs: Sequence[tuple[str, ...]], scale: int, *, cell: str, gap: str) -> list[str]:
+    """The glyphs' five rows side by side, each "#" drawn as ``cell`` and each space as
+    ``gap``, ``scale`` times wider and taller."""
     rows = []
     for row in range(5):
-        glyphs = [_FONT[char][row] for char in text if char in _FONT]
-        cell, gap = "██" * scale, "  " * scale
-        line = (" " * scale).join(g.replace("#", cell).replace(" ", gap) for g in glyphs)
+        line = (" " * scale).join(
+            g[row].replace("#", cell * scale).replace(" ", gap * scale) for g in glyphs
+        )
         rows += [line] * scale
     return rows
 
@@ -269,13 +276,7 @@ def banner(text: str, scale: int = 1) -> list[str] | None:
     None when a character has no glyph."""
     if any(char not in _LETTERS for char in text):
         return None
-    glyphs = [_LETTERS[char] for char in text]
-    rows = []
-    for row in range(5):
-        line = (" " * scale).join(
-            g[row].replace("#", "#" * scale).replace(" ", " " * scale) for g in glyphs
-        )
-        rows += [line] * scale
+    rows = _scaled([_LETTERS[char] for char in text], scale, cell="#", gap=" ")
     if len(rows) % 2:
         rows.append(" " * len(rows[0]))
     halves = {("#", "#"): "█", ("#", " "): "▀", (" ", "#"): "▄", (" ", " "): " "}

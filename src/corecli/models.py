@@ -270,12 +270,17 @@ class Exercise(Strict):
         return ", ".join([item.describe(timed=self.timed_word), *self.dose.how_often()])
 
 
-class CatalogueFile(Strict):
-    """The layout of ``exercises.toml``: the bundled catalogue and a person's own."""
+class CatalogueHeader(Strict):
+    """A catalogue file without its exercises, which are checked one by one."""
 
     schema_version: Literal[1, 2] = Field(
         description="Format version of this file: 2 (files written as 1 still load)."
     )
+
+
+class CatalogueFile(CatalogueHeader):
+    """The layout of ``exercises.toml``: the bundled catalogue and a person's own."""
+
     exercises: list[Exercise] = []
 
 

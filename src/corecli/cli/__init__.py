@@ -44,8 +44,7 @@ class LazyGroup(Group):
         return list(MODULE_OF)
 
     def get_command(self, ctx: ClickContext, cmd_name: str) -> TyperCommand | None:
-        module = MODULE_OF.get(cmd_name)
-        return None if module is None else commands_of(module).get(cmd_name)
+        return None if cmd_name not in MODULE_OF else command_named(cmd_name)
 
     def sections(self, ctx: ClickContext) -> list[tuple[str, list[str]]]:
         return [(title, list(names)) for title, names in GROUPS.values()]
@@ -82,10 +81,19 @@ class LazyGroup(Group):
 
 
 @cache
-def commands_of(module: str) -> dict[str, TyperCommand]:
-    """The commands ``corecli.cli.<module>`` defines, built once."""
-    group = typer.main.get_group(importlib.import_module(f"corecli.cli.{module}").app)
-    return dict(group.commands)  # type: ignore[arg-type]
+def command_named(name: str) -> TyperCommand:
+    """The command ``name``, built once from its module. Only that command is built:
+    Typer inspects every parameter of what it builds, and ``run`` alone has 30."""
+    module: typer.Typer = importlib.import_module(f"corecli.cli.{MODULE_OF[name]}").app
+    for info in module.registered_commands:
+        callback_name = info.callback and typer.main.get_command_name(info.callback.__name__)
+        if name in (info.name, callback_name):
+            return typer.main.get_command_from_info(  # type: ignore[return-value]
+                info,
+                pretty_exceptions_short=module.pretty_exceptions_short,
+                rich_markup_mode=module.rich_markup_mode,
+            )
+    return typer.main.get_group(module).commands[name]  # type: ignore[return-value]
 
 
 def fail(error: CorecliError) -> NoReturn:

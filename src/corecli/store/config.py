@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, NamedTuple, get_args, get_origin
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args, get_origin
 
-import tomlkit
 from pydantic import ValidationError
 
 from corecli.errors import UsageProblem
@@ -26,6 +25,9 @@ from corecli.store.toml_files import SMALL_LIMIT, read_toml, write_atomically
 from corecli.store.validation import validate
 from corecli.text import or_list
 from corecli.vocab import Equipment, Level, PlanCondition, SoundMode
+
+if TYPE_CHECKING:  # tomlkit is loaded by edits only; reading and planning do without it
+    from tomlkit import TOMLDocument
 
 CONFIG_NAME = "config.toml"
 HEADER = (
@@ -144,12 +146,14 @@ def unset_value(home: Path, key: str) -> Config:
     return _edit(home, lambda document: document.pop(key, None))
 
 
-def _edit(home: Path, change: Callable[[tomlkit.TOMLDocument], object]) -> Config:
+def _edit(home: Path, change: Callable[[TOMLDocument], object]) -> Config:
     """Change ``config.toml`` as a document, keeping everything else in it; save it if
     what it then holds is valid, and return those settings.
 
     Read, change and write happen under a lock, so two edits at once both land.
     """
+    import tomlkit
+
     path = config_path(home)
     with _locked(home):
         load_config(home)  # a file that cannot be read is never written over
@@ -188,7 +192,9 @@ def _locked(home: Path) -> Iterator[None]:
         os.close(handle)  # and with it the lock
 
 
-def _headed() -> tomlkit.TOMLDocument:
+def _headed() -> TOMLDocument:
+    import tomlkit
+
     document = tomlkit.document()
     for line in HEADER.strip().splitlines():
         document.add(tomlkit.comment(line.removeprefix("# ")))

@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from corecli.catalogue import Catalogue
 from corecli.errors import FileProblem, UsageProblem, visible
 from corecli.models import Routine
@@ -37,6 +35,8 @@ def routine_document(routine: Routine) -> dict[str, Any]:
 
 
 def routine_toml(routine: Routine) -> str:
+    import tomli_w  # only saving and --format toml write TOML
+
     return HEADER + tomli_w.dumps(routine_document(routine), multiline_strings=False)
 
 

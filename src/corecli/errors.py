@@ -45,6 +45,13 @@ class FileProblem(CorecliError):
         super().__init__("\n".join(f"{where}: {visible(problem)}" for problem in self.problems))
 
 
+class WriteProblem(FileProblem):
+    """A file cannot be written just now: a read-only folder, a full disk (exit 1, as
+    for a history that cannot be written; what was typed was fine)."""
+
+    exit_code = 1
+
+
 class UsageProblem(CorecliError):
     """Options that cannot work together or values out of range (exit 2)."""
 

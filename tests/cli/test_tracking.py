@@ -10,10 +10,12 @@ into the history with the History API, as an earlier run would have.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -932,6 +934,42 @@ def test_config_set_through_a_dotfiles_link_keeps_the_link(
     assert (isolated / "config.toml").is_symlink()
     saved = (dotfiles / "corecli.toml").read_text(encoding="utf-8")
     assert "minutes = 20" in saved and 'level = "beginner"' in saved
+
+
+@pytest.mark.parametrize(
+    ("failure", "words"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "its folder is read-only"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["config", "set", "minutes", "20"], "config.toml"),
+        (["plan", "-o", "today.toml"], "today.toml"),
+    ],
+    ids=["config set", "plan -o"],
+)
+def test_a_file_that_cannot_be_written_says_why_and_exits_1(
+    run: Run,
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    name: str,
+    failure: int,
+    words: str,
+) -> None:
+    """What was typed was fine, so not exit 2: the same code as a history that
+    cannot be written."""
+
+    def cannot(*args: object, **kwargs: object) -> None:
+        raise OSError(failure, errno.errorcode[failure])
+
+    monkeypatch.chdir(isolated.parent)
+    monkeypatch.setattr(tempfile, "mkstemp", cannot)
+    line = one_error(run(*command), 1)
+    assert line.startswith("Error: ") and line.endswith(f"{name}: cannot be written: {words}")
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")

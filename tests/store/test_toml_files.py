@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corecli.catalogue import load_catalogue
-from corecli.errors import FileProblem
+from corecli.errors import FileProblem, WriteProblem
 from corecli.store.toml_files import (
     SMALL_LIMIT,
     Exists,
@@ -364,12 +364,13 @@ def test_a_full_disk_and_a_read_only_folder_are_named(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(tempfile, "mkstemp", full)
-    with pytest.raises(FileProblem, match=r"cannot be written: the disk is full$"):
+    with pytest.raises(WriteProblem, match=r"cannot be written: the disk is full$") as raised:
         write_atomically(tmp_path / "a.toml", "x")
+    assert raised.value.exit_code == 1  # not a mistake in what was typed
 
     def read_only(*args: Any, **kwargs: Any) -> Any:
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
-    with pytest.raises(FileProblem, match=r"cannot be written: its folder is read-only$"):
+    with pytest.raises(WriteProblem, match=r"cannot be written: its folder is read-only$"):
         write_atomically(tmp_path / "a.toml", "x")

@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli
 
-from corecli.errors import FileProblem
+from corecli.errors import FileProblem, WriteProblem
 
 CATALOGUE_LIMIT = 64 * 1024 * 1024  # ten times the 10,000-exercise benchmark's file
 SMALL_LIMIT = 1024 * 1024  # a routine or config.toml: a few kilobytes in practice
@@ -159,15 +159,15 @@ def _sync_folder(folder: Path) -> None:
             os.close(handle)
 
 
-def _write_problem(path: Path, error: OSError) -> FileProblem:
+def _write_problem(path: Path, error: OSError) -> WriteProblem:
     """Why ``path`` cannot be written, in words a person can act on."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return FileProblem(path, "cannot be written: the disk is full")
+        return WriteProblem(path, "cannot be written: the disk is full")
     if error.errno == errno.EROFS or (
         error.errno in (errno.EACCES, errno.EPERM) and not os.access(path.parent, os.W_OK)
     ):
-        return FileProblem(path, "cannot be written: its folder is read-only")
-    return FileProblem(path, f"cannot be written: {error.strerror or error}")
+        return WriteProblem(path, "cannot be written: its folder is read-only")
+    return WriteProblem(path, f"cannot be written: {error.strerror or error}")
 
 
 def _mode_for(path: Path) -> int:

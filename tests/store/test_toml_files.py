@@ -312,6 +312,19 @@ def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_pat
     assert sorted(p.name for p in dotfiles.iterdir()) == ["corecli.toml"]  # no temporary left
 
 
+def test_a_dangling_link_is_written_through_and_a_loop_is_refused(tmp_path: Path) -> None:
+    dangling = tmp_path / "today.toml"
+    dangling.symlink_to(tmp_path / "routines" / "today.toml")  # its folder does not exist yet
+    write_atomically(dangling, "new\n")
+    assert dangling.is_symlink() and dangling.read_text(encoding="utf-8") == "new\n"
+
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    with pytest.raises(FileProblem, match="is a link that leads round in a loop, never to a file"):
+        write_atomically(loop, "x")
+    assert loop.is_symlink()
+
+
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
 def test_only_regular_files_are_written(tmp_path: Path) -> None:
     with pytest.raises(FileProblem, match="is not a regular file; corecli writes only to files"):

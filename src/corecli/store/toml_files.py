@@ -115,6 +115,8 @@ def write_atomically(path: Path, text: str, *, replace: bool = True) -> None:
     except OSError as error:
         raise _write_problem(path, error) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISLNK(info.st_mode):  # realpath gives up on a loop and returns a link
+            raise FileProblem(path, "is a link that leads round in a loop, never to a file")
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise FileProblem(path, f"is {what}; corecli writes only to files")
     if info is not None and not replace:

@@ -377,7 +377,7 @@ def test_text_from_files_cannot_drive_the_terminal_in_markdown_or_json(
         assert "\x1b" not in planned.stdout and "\x9b" not in planned.stdout, output
 
 
-def test_a_routine_over_two_hours_needs_long(run: Run, tmp_path: Path) -> None:
+def test_a_routine_over_two_hours_needs_long(run: Run, tmp_path: Path, isolated: Path) -> None:
     routine = tmp_path / "long.toml"
     assert run("plan", "--seed", "1", "-o", routine).exit_code == 0
     text = routine.read_text()
@@ -392,6 +392,7 @@ def test_a_routine_over_two_hours_needs_long(run: Run, tmp_path: Path) -> None:
     assert line.startswith("Error: this routine takes ")
     assert line.endswith("more than two hours; check its doses, or add --long to run it as it is")
     assert refused.stdout == ""
+    assert not isolated.exists()  # refused before the history was made
     ran = run("run", routine, "--long", "--plain", "--no-sound", "--screened", "--no-check-in")
     assert ran.exit_code == 0, ran.output
 

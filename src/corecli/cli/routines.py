@@ -302,16 +302,19 @@ def run(
         return walk_instead(context, catalogue.find(exercise))
     planning = not dry_run and routine_file is None and exercise is None
     later = before_planning(context) if planning else []
-    with folder.session_log(context, create=not dry_run) as log:
-        progress = log.progress(context.today)
-        routine, timeline = routine_to_run(
-            context, catalogue, config, progress, routine_file, exercise, options, prep, transition
-        )
-        if dry_run:
-            return print_timeline(timeline, routine, catalogue)
-        confirm_long(timeline, long)
-        from corecli.cli.terminal import play_workout  # the player: only for a session
+    # The history is only looked at until the session is sure to start: a dry run, or a
+    # routine refused as too long, leaves no file behind.
+    with folder.session_log(context, create=False) as looking:
+        progress = looking.progress(context.today)
+    routine, timeline = routine_to_run(
+        context, catalogue, config, progress, routine_file, exercise, options, prep, transition
+    )
+    if dry_run:
+        return print_timeline(timeline, routine, catalogue)
+    confirm_long(timeline, long)
+    from corecli.cli.terminal import play_workout  # the player: only for a session
 
+    with folder.session_log(context) as log:
         aside = not_counted(routine, progress, routine_file, exercise, options, practice)
         told = Told(
             pain_before, pain_after, not no_check_in, screened, self_paced, speed, legs, wait

@@ -5,6 +5,7 @@ traceback fails the test)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tomllib
@@ -22,7 +23,8 @@ from tests.conftest import Run
 FAST = ("--plain", "--speed", "1000", "--no-sound", "--prep", "0", "--transition", "0")
 SESSION = ("run", "--exercise", "bridge", *FAST, "--screened", "--no-check-in")
 FUZZ = settings(
-    max_examples=100,
+    # CORECLI_FUZZ_EXAMPLES=5000 for a longer hunt than the suite's quick pass.
+    max_examples=int(os.environ.get("CORECLI_FUZZ_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -302,10 +302,7 @@ def run(
         return walk_instead(context, catalogue.find(exercise))
     planning = not dry_run and routine_file is None and exercise is None
     later = before_planning(context) if planning else []
-    # The history is only looked at until the session is sure to start: a dry run, or a
-    # routine refused as too long, leaves no file behind.
-    with folder.session_log(context, create=False) as looking:
-        progress = looking.progress(context.today)
+    progress = progress_before_playing(context)
     routine, timeline = routine_to_run(
         context, catalogue, config, progress, routine_file, exercise, options, prep, transition
     )
@@ -324,6 +321,14 @@ def run(
         result = play_workout(context, workout, log, **shown._asdict())
     tell(later)
     raise typer.Exit(1 if result.advice else EXIT_CODES.get(result.ending or Ending.finished, 0))
+
+
+def progress_before_playing(context: Context) -> Progress:
+    """What the session's plan depends on, looked at without making the history: a dry
+    run, or a routine refused as too long, leaves no file behind. A history that cannot
+    be read gives none, as a session goes on without one."""
+    with folder.session_log(context, create=False) as looking:
+        return looking.progress(context.today)
 
 
 LONG_S = 2 * 3600  # a routine longer than this is most likely a mistake in a hand edit

@@ -3,6 +3,7 @@ what is played and said, in order and on time, as a person on the mat would hear
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import date
@@ -12,8 +13,9 @@ import pytest
 
 from corecli.catalogue import load_catalogue
 from corecli.planner import single_exercise_routine
+from corecli.player import spawn_quietly
 from corecli.script import Script
-from corecli.sounds import start_cue
+from corecli.sounds import Cue, Tones, start_cue
 from corecli.timeline import SegmentKind, TimelineSettings, build_timeline, routine_items
 from corecli.voice import segment_phrase
 
@@ -104,3 +106,31 @@ def test_tones_and_voice_follow_the_timeline(isolated: Path, tmp_path: Path) -> 
     at_starts = [p for p in phrases if not p.endswith("left.") and p != "Halfway."]
     assert at_starts[:-1] == [p for p in expected if p]
     assert phrases[-1].startswith("That's the whole routine. Well done: 1 of 1 exercises")
+
+
+SLOW_PLAYER = """
+import sys, time
+time.sleep(0.5)  # a player slow to open its file, as the session has already ended
+with open(sys.argv[2], "wb") as out:
+    out.write(open(sys.argv[1], "rb").read())
+"""
+
+
+def test_the_last_cue_is_played_to_the_end_before_its_file_is_removed(tmp_path: Path) -> None:
+    """The end chord starts just before corecli exits; its file must outlive the exit."""
+    script = tmp_path / "player.py"
+    script.write_text(SLOW_PLAYER, encoding="utf-8")
+    heard = tmp_path / "heard.wav"
+
+    def spawn(argv: list[str]) -> object:
+        *player, wav = argv
+        return spawn_quietly([*player, wav, str(heard)])
+
+    tones = Tones([sys.executable, str(script)], spawn)
+    ending = tones.files[Cue.end].read_bytes()
+    folder = tones.files[Cue.end].parent
+    tones.play(Cue.end)
+    del tones  # as at exit: the finalizer waits for the player, then removes the files
+    gc.collect()
+    assert heard.read_bytes() == ending
+    assert not folder.exists()

@@ -3,10 +3,10 @@
 Each moment of a session has its own cue: a rising pair of notes as work starts,
 a falling pair for rest, a see-saw for switching sides, a short blip for each of
 the last three seconds, a double blip halfway through a long hold, and a
-three-note chord at the end. The tones are generated here (a few kilobytes of
-WAV each, into a temporary folder removed at exit) and played through a player
-found on the system, as an argument list and never through a shell. Playing
-never waits: the player is started and the clock goes on.
+four-note chord at the end. The tones are generated here (a few kilobytes of WAV
+each, into a temporary folder removed at exit once the last cue has played) and
+played through a player found on the system, as an argument list and never
+through a shell. Playing never waits: the player is started and the clock goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import array
 import math
 import shutil
+import subprocess
 import sys
 import tempfile
 import wave
@@ -30,6 +31,7 @@ VOLUME = 0.4  # of full scale: a cue, not an alarm
 PLAYERS: tuple[tuple[str, ...], ...] = (("paplay",), ("pw-play",), ("aplay", "-q"), ("afplay",))
 HALFWAY_FROM_S = 20  # holds this long hear the halfway cue
 COUNTDOWN_ABOVE_S = 6  # segments longer than this mark their last three seconds
+LAST_CUE_WAIT_S = 2.0  # at exit, how long a cue still playing (the end chord) may finish
 
 
 class Cue(StrEnum):
@@ -119,8 +121,9 @@ class Tones:
     def __init__(self, player: Sequence[str], spawn: Callable[[list[str]], object]) -> None:
         self._player = list(player)
         self._spawn = spawn
+        self._playing: list[subprocess.Popen[bytes]] = []
         folder = Path(tempfile.mkdtemp(prefix="corecli-sounds-"))
-        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+        weakref.finalize(self, _remove, folder, self._playing)
         self.files: dict[Cue, Path] = {}
         for cue, notes in NOTES.items():
             path = folder / f"{cue.value}.wav"
@@ -128,4 +131,18 @@ class Tones:
             self.files[cue] = path
 
     def play(self, cue: Cue) -> None:
-        self._spawn([*self._player, str(self.files[cue])])
+        self._playing[:] = [player for player in self._playing if player.poll() is None]
+        started = self._spawn([*self._player, str(self.files[cue])])
+        if isinstance(started, subprocess.Popen):
+            self._playing.append(started)
+
+
+def _remove(folder: Path, playing: list[subprocess.Popen[bytes]]) -> None:
+    """Remove the cue files once the players still at them are done, so the end chord,
+    started just before corecli exits, is heard to its last note."""
+    for player in playing:
+        try:
+            player.wait(LAST_CUE_WAIT_S)
+        except subprocess.TimeoutExpired:
+            break  # a player that hangs: the files go anyway
+    shutil.rmtree(folder, ignore_errors=True)

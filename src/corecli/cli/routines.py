@@ -88,7 +88,6 @@ def plan(
     """
     from corecli.cli.setup import before_planning
     from corecli.planner import left_out, plan_next
-    from corecli.store.routine_files import save_routine
 
     context = current(ctx)
     options = plan_options(
@@ -99,6 +98,8 @@ def plan(
     progress = folder.progress(context)
     planned = plan_next(catalogue, options, config, progress, context.today)
     if output is not None:
+        from corecli.store.routine_files import save_routine
+
         save_routine(planned.routine, output, force=force)
     tell(planned.notes)
     as_json = output_format is RoutineFormat.json
@@ -555,9 +556,7 @@ def print_routine(
 ) -> None:
     """A routine as a table, a Markdown sheet, JSON or TOML, with its time estimated afresh
     (hand edits change it). JSON adds what the options left out. Only the table needs Rich."""
-    from corecli.store.routine_files import routine_toml
     from corecli.timeline import routine_items, total_s
-    from corecli.views.sheet import routine_markdown
 
     estimated = total_s(routine_items(routine, catalogue))
     routine = routine.model_copy(update={"estimated_s": estimated})
@@ -567,8 +566,12 @@ def print_routine(
             data["left_out"] = [entry._asdict() for entry in left_out]
         print_json(data)
     elif output_format is RoutineFormat.toml:
+        from corecli.store.routine_files import routine_toml
+
         typer.echo(routine_toml(routine), nl=False)
     elif output_format is RoutineFormat.markdown:
+        from corecli.views.sheet import routine_markdown
+
         typer.echo(routine_markdown(routine, catalogue, estimated), nl=False)
     else:
         from corecli.views.routine import routine_view

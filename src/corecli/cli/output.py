@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterable
@@ -16,6 +15,8 @@ CONTROLS = re.compile("[\x7f-\x9f]")
 
 def print_json(data: object) -> None:
     """JSON with text kept as typed, but never a control character a terminal would obey."""
+    import json  # only the JSON outputs need it
+
     text = json.dumps(data, indent=2, ensure_ascii=False)
     typer.echo(CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 

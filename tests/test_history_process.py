@@ -36,14 +36,14 @@ TIMEOUT_S = 10
 # so no questions: the screen is taken as read and pain is not asked.
 PLANNED = [sys.executable, "-m", "corecli", "run", "--plain", "--no-sound", "--screened"]
 PLANNED += ["--no-check-in", "--prep", "0", "--transition", "0", "--speed", "100", "--seed", "1"]
-# How many exercises that plan has (the seed fixes it whatever the date).
-ITEMS = len(
-    plan_routine(
-        load_catalogue(),
-        PlanRequest(seed=1, settings=TimelineSettings(prep_s=0, transition_s=0)),
-        date(2026, 1, 1),
-    ).items
+# That plan (the seed fixes it whatever the date): how many exercises, how many seconds.
+_PLAN = plan_routine(
+    load_catalogue(),
+    PlanRequest(seed=1, settings=TimelineSettings(prep_s=0, transition_s=0)),
+    date(2026, 1, 1),
 )
+ITEMS = len(_PLAN.items)
+PLANNED_S = _PLAN.estimated_s
 # One exercise (3.5 min) at its real pace, for a person at a terminal who quits with q.
 BRIDGE = [sys.executable, "-m", "corecli", "run", "--exercise", "bridge"]
 BRIDGE += ["--prep", "1", "--transition", "1", "--no-sound", "--no-wait"]
@@ -206,9 +206,10 @@ def test_a_twenty_second_lock_loses_nothing_and_never_freezes_the_session(
     as if nothing happened, and every write lands once the lock is gone."""
     History.open(history_path(isolated)).close()
     log = tmp_path / "run.log"
+    speed = PLANNED_S / 25  # the session takes 25 s: the lock starts in its first second
     slower = [
         *PLANNED[: PLANNED.index("--speed") + 1],
-        "15",
+        f"{speed:.2f}",
         *PLANNED[PLANNED.index("--speed") + 2 :],
     ]
     with log.open("wb") as output:

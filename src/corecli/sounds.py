@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 import weakref
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ VOLUME = 0.4  # of full scale: a cue, not an alarm
 PLAYERS: tuple[tuple[str, ...], ...] = (("paplay",), ("pw-play",), ("aplay", "-q"), ("afplay",))
 HALFWAY_FROM_S = 20  # holds this long hear the halfway cue
 COUNTDOWN_ABOVE_S = 6  # segments longer than this mark their last three seconds
-LAST_CUE_WAIT_S = 2.0  # at exit, how long a cue still playing (the end chord) may finish
+LAST_CUE_WAIT_S = 2.0  # at exit, how long the cues still playing (the end chord) may finish
 
 
 class Cue(StrEnum):
@@ -140,9 +141,10 @@ class Tones:
 def _remove(folder: Path, playing: list[subprocess.Popen[bytes]]) -> None:
     """Remove the cue files once the players still at them are done, so the end chord,
     started just before corecli exits, is heard to its last note."""
+    deadline = time.monotonic() + LAST_CUE_WAIT_S
     for player in playing:
         try:
-            player.wait(LAST_CUE_WAIT_S)
+            player.wait(max(deadline - time.monotonic(), 0))
         except subprocess.TimeoutExpired:
             break  # a player that hangs: the files go anyway
     shutil.rmtree(folder, ignore_errors=True)

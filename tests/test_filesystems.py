@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -47,17 +48,25 @@ class Outcome(NamedTuple):
     stderr: str
 
 
+# What the tests do, tried once: a read-only bind mount, then a small tmpfs over it.
+PROBE = (
+    'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1"'
+    ' && mount -t tmpfs -o size=64k tmpfs "$1"'
+)
+
+
 def _namespace() -> list[str] | None:
     """How to enter a private mount namespace here, or None if the system allows none."""
     unshare = shutil.which("unshare")
     if unshare is None:
         return None
-    for command in ([unshare, "--mount", "--map-root-user"], [unshare, "--mount"]):
-        tried = subprocess.run(
-            [*command, "mount", "-t", "tmpfs", "tmpfs", "/mnt"], capture_output=True, check=False
-        )
-        if tried.returncode == 0:
-            return command
+    with tempfile.TemporaryDirectory() as folder:
+        for command in ([unshare, "--mount", "--map-root-user"], [unshare, "--mount"]):
+            tried = subprocess.run(
+                [*command, "sh", "-c", PROBE, "probe", folder], capture_output=True, check=False
+            )
+            if tried.returncode == 0:
+                return command
     return None
 
 

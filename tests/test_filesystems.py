@@ -32,7 +32,7 @@ LOOKING = [
     ["run", "--dry-run", "--seed", "1"],
     ["config", "show"],
 ]
-# The same script collects each command's outcome as one JSON line.
+# Run inside the namespace for each command: its outcome as one JSON line.
 REPORT = (
     "import json, subprocess, sys\n"
     "done = subprocess.run(\n"
@@ -71,7 +71,10 @@ def _namespace() -> list[str] | None:
 
 
 NAMESPACE = _namespace()
-pytestmark = pytest.mark.skipif(NAMESPACE is None, reason="no private mount namespace here")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(NAMESPACE is None, reason="no private mount namespace here"),
+]
 
 
 def in_namespace(

@@ -42,7 +42,8 @@ DEFAULT_RUNS = 15
 MIN_RUNS = 5
 TARGET_RATIO = 1.15
 
-TRIVIAL_APP = textwrap.dedent(
+# The baseline app; `hello` is filled in below.
+APP_TEMPLATE = textwrap.dedent(
     '''\
     """A bare two-command Typer app: the baseline corecli's start-up is compared with."""
 
@@ -54,7 +55,7 @@ TRIVIAL_APP = textwrap.dedent(
     @app.command()
     def hello() -> None:
         """Say hello."""
-        typer.echo("Hello!")
+    {hello}
 
 
     @app.command()
@@ -66,6 +67,26 @@ TRIVIAL_APP = textwrap.dedent(
     if __name__ == "__main__":
         app()
     '''
+)
+TRIVIAL_APP = APP_TEMPLATE.format(hello='    typer.echo("Hello!")')
+# The same app whose `hello` prints a Rich table the size of a plan's: the floor for
+# any command that shows a table, for reference (not a target).
+TRIVIAL_TABLE_APP = APP_TEMPLATE.format(
+    hello=textwrap.indent(
+        textwrap.dedent(
+            """\
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(box=None)
+            for heading in ("#", "exercise · why", "dose", "time"):
+                table.add_column(heading)
+            for n in range(1, 9):
+                table.add_row(str(n), f"Exercise {n}\\nwhy", "2 × 20 s hold, each side", "1 min")
+            Console().print(table)"""
+        ),
+        "    ",
+    )
 )
 # The everyday commands, each compared with the trivial app's `hello`.
 EVERYDAY = (
@@ -103,7 +124,11 @@ def instructions_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def report(times: Mapping[Case, list[float]], comparisons: Sequence[Comparison]) -> None:
+def report(
+    times: Mapping[Case, list[float]],
+    comparisons: Sequence[Comparison],
+    reference: Comparison,
+) -> None:
     runs = len(next(iter(times.values())))
     print("corecli start-up against a bare two-command Typer app")
     print(_common.versions("typer", "rich", "pydantic"))
@@ -126,6 +151,12 @@ def report(times: Mapping[Case, list[float]], comparisons: Sequence[Comparison])
         )
         verdict = "ok" if ratio <= TARGET_RATIO else f"over by {ratio / TARGET_RATIO - 1:.0%}"
         print(f"{label:<{width}}  {ratio:5.2f}×  {verdict}")
+    floor = _common.median(times[reference.subject]) / _common.median(times[reference.baseline])
+    print(
+        f"\nfor reference: {reference.subject.label} / {reference.baseline.label}  {floor:5.2f}×"
+        "\n(the bare app printing an 8-row Rich table: the least a command that shows a"
+        " table can reach)"
+    )
 
 
 def report_instructions(
@@ -180,16 +211,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = Path(tmp)
         trivial = root / "trivial.py"
         trivial.write_text(TRIVIAL_APP, encoding="utf-8")
+        trivial_table = root / "trivial_table.py"
+        trivial_table.write_text(TRIVIAL_TABLE_APP, encoding="utf-8")
         corecli = _common.corecli_command()
         bare = (sys.executable, str(trivial))
         trivial_help = Case("trivial --help", (*bare, "--help"))
         trivial_hello = Case("trivial hello", (*bare, "hello"))
+        reference = Comparison(
+            Case("trivial-table hello", (sys.executable, str(trivial_table), "hello")),
+            trivial_hello,
+        )
         comparisons = [Comparison(Case("corecli --help", (*corecli, "--help")), trivial_help)]
         comparisons += [
             Comparison(Case(f"corecli {' '.join(words)}", (*corecli, *words)), trivial_hello)
             for words in EVERYDAY
         ]
-        cases = [trivial_help, trivial_hello, *(c.subject for c in comparisons)]
+        cases = [
+            trivial_help,
+            trivial_hello,
+            reference.subject,
+            *(c.subject for c in comparisons),
+        ]
         homes = _common.Homes(root)
         times = _common.round_robin(
             cases,
@@ -197,9 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             warm_up=lambda case: _common.run_checked(case.label, case.argv, homes.fresh()),
             timed=lambda case: _common.time_once(case.label, case.argv, homes.fresh()),
         )
-        report(times, comparisons)
+        report(times, comparisons, reference)
         if args.instructions:
-            report_instructions(cases, comparisons, homes)
+            report_instructions(cases, [reference, *comparisons], homes)
     return 0
 
 

@@ -151,3 +151,22 @@ def test_a_command_line_mistake_is_one_error_line(
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == line + "\n"
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [(KeyboardInterrupt(), ""), (typer.Abort(), "Cancelled.\n")],
+    ids=["ctrl-c-while-working", "abort"],
+)
+def test_ctrl_c_anywhere_ends_with_130_and_no_traceback(
+    run: Run, monkeypatch: pytest.MonkeyPatch, raised: BaseException, said: str
+) -> None:
+    """As at corecli's own questions: the shell's code for an interrupt. Typer ends
+    work cut short so, silently; an Abort (Click's Ctrl-C or end of input) says it."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr("corecli.catalogue.load_catalogue", interrupted)
+    result = run("list")
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", said)

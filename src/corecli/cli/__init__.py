@@ -72,9 +72,9 @@ class LazyGroup(Group):
             else:
                 typer.echo(f"Error: {usage_error_line(error)}", err=True)
             code = error.exit_code
-        except typer.Abort:
+        except typer.Abort:  # Ctrl-C, or end of input at a prompt: as at corecli's own questions
             typer.echo("Cancelled.", err=True)
-            code = 1
+            code = 130
         if not standalone_mode:
             return code
         sys.exit(code)

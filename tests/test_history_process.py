@@ -373,6 +373,50 @@ def test_a_yes_on_the_screen_stops_with_advice_and_is_asked_again(isolated: Path
     assert len(screenings(isolated)) == 1  # a screen cut short stores nothing
 
 
+# 10 sets of 50 ten-minute holds: far over the two hours a routine may take unasked.
+LONG_ROUTINE = """\
+schema_version = 1
+name = "Long"
+phase = "acute"
+minutes = 10
+created = 2026-01-01
+estimated_s = 0
+
+[[items]]
+exercise = "pelvic-tilt"
+sets = 10
+reps = 50
+hold_s = 600
+"""
+
+
+@pytest.mark.slow
+def test_a_routine_over_two_hours_is_asked_about_at_a_terminal(
+    isolated: Path, tmp_path: Path
+) -> None:
+    routine = tmp_path / "long.toml"
+    routine.write_text(LONG_ROUTINE, encoding="utf-8")
+    command = [*BRIDGE[:4], str(routine), "--screened", "--no-sound"]
+    declined = spawn(isolated, command=command)
+    try:
+        declined.expect_exact("Run it? [y/n] ")
+        declined.sendline("")
+        declined.expect_exact("Please answer y or n.")
+        declined.expect_exact("Run it? [y/n] ")
+        declined.sendline("n")
+        expect_exit(declined, 1)
+    finally:
+        declined.close(force=True)
+    cancelled = spawn(isolated, command=command)
+    try:
+        cancelled.expect_exact("Run it? [y/n] ")
+        cancel_at_prompt(cancelled)  # as at every question: "Cancelled.", 130
+        expect_exit(cancelled, 130)
+    finally:
+        cancelled.close(force=True)
+    assert not isolated.exists()  # no session began: no history was made
+
+
 @pytest.mark.slow
 def test_ctrl_c_at_the_pain_prompts(isolated: Path) -> None:
     before = spawn(isolated, "--screened")

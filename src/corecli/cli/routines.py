@@ -345,8 +345,12 @@ def confirm_long(timeline: list[Segment], given: bool) -> None:
     if length <= LONG_S or given:
         return
     if sys.stdin.isatty() and sys.stdout.isatty():
-        if typer.confirm(f"This routine takes {format_duration(length)}. Run it?", default=False):
-            return
+        from corecli.cli.terminal import asking  # Ctrl-C here ends as at every question
+        from corecli.prompts import ask_yes_no
+
+        with asking():
+            if ask_yes_no(f"This routine takes {format_duration(length)}. Run it?"):
+                return
         raise typer.Exit(1)
     raise UsageProblem(
         f"this routine takes {format_duration(length)}, more than two hours; check its doses,"

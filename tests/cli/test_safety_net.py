@@ -294,6 +294,30 @@ def test_walk_timer_counts_the_minutes_down_and_logs_a_walk(run: Run) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("stopped_at_s", "last_line"),
+    [
+        (40, "Stopped before a minute: no walk logged."),
+        (10 + 5 * 60 + 20, "Logged a 5-minute walk. Week of 16 Nov: 5 of 50 minutes walked."),
+    ],
+)
+def test_ctrl_c_ends_a_walk_with_130_and_keeps_the_minutes_walked(
+    run: Run, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, stopped_at_s: int, last_line: str
+) -> None:
+    """As for a session: what was done is kept, and the exit code says it was cut short."""
+    slept = clock.sleep
+
+    def sleep(seconds: float) -> None:
+        slept(seconds)
+        if clock.monotonic() >= stopped_at_s:  # the 10 s get-ready, then the walk
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(clock, "sleep", sleep)
+    result = run("walk", "20", "--timer")
+    assert result.exit_code == 130, result.output
+    assert result.stdout.splitlines()[-1] == last_line
+
+
 def test_run_exercise_walking_is_a_walk(run: Run) -> None:
     result = run("run", "--exercise", "walking", "--plain", "--no-sound")
     assert result.exit_code == 0, result.output

@@ -53,9 +53,6 @@ if TYPE_CHECKING:
 app = command_group()
 T = TypeVar("T")
 
-# How a session's ending shows in the exit code, as for any program stopped so.
-EXIT_CODES = {Ending.interrupted: 130, Ending.terminated: 143}
-
 
 @command(app)
 def plan(
@@ -310,7 +307,7 @@ def run(
     if dry_run:
         return print_timeline(timeline, routine, catalogue)
     confirm_long(timeline, long)
-    from corecli.cli.terminal import play_workout  # the player: only for a session
+    from corecli.cli.terminal import EXIT_CODES, play_workout  # only for a session
 
     with folder.session_log(context) as log:
         aside = not_counted(routine, progress, routine_file, exercise, options, practice)
@@ -366,14 +363,11 @@ def is_walk(exercise: Exercise) -> bool:
 
 def walk_instead(context: Context, exercise: Exercise) -> None:
     """``run --exercise walking``: a walk on the timer, logged as a walk."""
-    from corecli.cli.terminal import walk_on_the_timer
-    from corecli.cli.tracking import log_walk
+    from corecli.cli.tracking import walk_now
 
     minutes = max(1, exercise.dose.hold_s // 60)
     tell([f"{exercise.name} is logged as a walk (corecli walk {minutes} --timer does this too)."])
-    walked = walk_on_the_timer(context, exercise, minutes)
-    if walked is not None:
-        log_walk(context, *walked)
+    walk_now(context, exercise, minutes)
 
 
 def check_run(

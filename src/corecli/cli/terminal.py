@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import typer
 from rich.console import Console
@@ -29,7 +30,7 @@ from corecli.timeline import Segment
 from corecli.views.history_table import LIGHT_STYLE
 from corecli.views.parts import literal
 from corecli.views.session import LiveScreen
-from corecli.vocab import Legs, Light, SoundMode
+from corecli.vocab import Ending, Legs, Light, SoundMode
 from corecli.workout import Devices, Workout, WorkoutResult, guided_workout
 
 
@@ -132,6 +133,10 @@ def play_workout(
         return guided_workout(workout, devices, log)
 
 
+# How a session's ending shows in the exit code, as for any program stopped so.
+EXIT_CODES = {Ending.interrupted: 130, Ending.terminated: 143}
+
+
 @contextmanager
 def asking() -> Iterator[None]:
     """Ctrl-C or end of input at a question cancels the command (exit 130), SIGTERM too (143)."""
@@ -160,11 +165,17 @@ def play_walk(
         )  # fmt: skip
 
 
-def walk_on_the_timer(
-    context: Context, exercise: Exercise, minutes: int
-) -> tuple[datetime, int, str] | None:
-    """Count a walk down; when it ended, the whole minutes walked (active time) and what
-    to call it, or None if it stopped before a minute."""
+class Walked(NamedTuple):
+    """A walk on the timer, as it ended."""
+
+    ended: datetime
+    minutes: int  # whole minutes walked (active time: pauses left out)
+    what: str  # what to call it: "walk", or the exercise's name
+    ending: Ending
+
+
+def walk_on_the_timer(context: Context, exercise: Exercise, minutes: int) -> Walked:
+    """Count a walk down at this terminal, however it ends."""
     from corecli.cli import folder
     from corecli.planner import single_exercise_routine
     from corecli.timeline import timed_walk
@@ -174,9 +185,6 @@ def walk_on_the_timer(
     script = Script.for_routine(routine, folder.catalogue(context))
     timeline = timed_walk(exercise.id, minutes * 60, config.prep)
     record = play_walk(context, timeline, script, plain=config.plain, sound=config.sound)
-    walked = int(record.active_s // 60)
-    if walked < 1:
-        typer.echo("Stopped before a minute: no walk logged.")
-        return None
     what = "walk" if exercise.id == "walking" else exercise.name.lower()
-    return record.started + timedelta(seconds=record.total_s), walked, what
+    ended = record.started + timedelta(seconds=record.total_s)
+    return Walked(ended, int(record.active_s // 60), what, record.ending)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import datetime, time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from corecli.cli.context import Context, current
 from corecli.cli.options import CatalogOption, command, command_group, day_option, parse_day
 from corecli.cli.output import write_bytes
 from corecli.errors import CorecliError, UsageProblem, visible
+
+if TYPE_CHECKING:
+    from corecli.models import Exercise
 
 app = command_group()
 
@@ -132,17 +135,27 @@ def walk(
     if timer:
         if on is not None:
             raise UsageProblem("--timer walks now; it does not go with --on")
-        from corecli.cli.terminal import walk_on_the_timer
-
-        walked = walk_on_the_timer(context, folder.catalogue(context).find("walking"), minutes)
-        if walked is not None:
-            log_walk(context, *walked)
+        walk_now(context, folder.catalogue(context).find("walking"), minutes)
         return
     now = context.now()
     day = parse_day(on, "--on", now.date()) if on is not None else now.date()
     if day > now.date():
         raise UsageProblem(f"--on {day} is in the future")
     log_walk(context, now if day == now.date() else datetime.combine(day, time()), minutes)
+
+
+def walk_now(context: Context, exercise: Exercise, minutes: int) -> None:
+    """A walk counted down at this terminal, then logged. Ctrl-C ends it early: what was
+    walked still counts, and the exit code says it was interrupted, as for a session."""
+    from corecli.cli.terminal import EXIT_CODES, walk_on_the_timer
+
+    walked = walk_on_the_timer(context, exercise, minutes)
+    if walked.minutes < 1:
+        typer.echo("Stopped before a minute: no walk logged.")
+    else:
+        log_walk(context, walked.ended, walked.minutes, walked.what)
+    if walked.ending in EXIT_CODES:
+        raise typer.Exit(EXIT_CODES[walked.ending])
 
 
 def log_walk(context: Context, at: datetime, minutes: int, what: str = "walk") -> None:

@@ -1090,6 +1090,37 @@ def test_every_bundled_exercise_fits_80_by_24_with_its_steps_and_stop_rule(
             assert " ".join(exercise.stop_rule.split()) in text
 
 
+@pytest.mark.parametrize("size", [(60, 15), (50, 16)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("exercise", list(BUNDLED), ids=[e.id for e in BUNDLED])
+def test_a_small_window_still_shows_the_first_step_and_the_stop_rule(
+    exercise: Exercise, size: tuple[int, int]
+) -> None:
+    """Where not every step fits, what to do first does, even if the countdown must
+    give up its large digits for it; during the work, the stop rule does, and the first
+    step too once the steps are asked for."""
+    width, height = size
+    routine = single_exercise_routine(exercise, date(2026, 1, 1))
+    script = Script.for_routine(routine, BUNDLED)
+    timeline = build_timeline(routine_items(routine, BUNDLED))
+    work = next(i for i, s in enumerate(timeline) if s.kind.is_work)
+    first_step, rule = f"1. {exercise.steps[0]}", exercise.stop_rule
+    for index, steps_shown, wanted in (
+        (1, False, [first_step]),
+        (work, False, [rule]),
+        (work, True, [first_step, rule]),
+    ):
+        session = Session.start(timeline, 0.0)
+        now = timeline[index].start_s + 0.5
+        session.advance(now)
+        frame = session_frame(
+            session, script, now, steps_shown=steps_shown, width=width, height=height
+        )
+        lines = text_of(frame, width)
+        assert len(lines) == height, "\n".join(lines)
+        for text in wanted:
+            assert " ".join(text.split()) in flat_text(lines), "\n".join(lines)
+
+
 def test_the_timer_names_the_side_the_steps_start_with() -> None:
     piriformis = BUNDLED.find("piriformis-stretch")
     routine = single_exercise_routine(piriformis, date(2026, 1, 1))

@@ -194,11 +194,12 @@ def session_frame(
     transition = segment.kind is SegmentKind.transition
     if not (steps and transition):  # getting into position, the steps say it all
         said.append(instruction)
-    for line in said:
-        words.append((literal(line), _rows([line], inner)))
-    if steps and (transition or (steps_shown and work)):
-        for number, step in enumerate(steps, start=1):  # each its own, to fit what fits
-            words.append(_step(number, step, inner))
+    words += [(literal(line), _rows([line], inner)) for line in said]
+    showing_steps = bool(steps) and (transition or (steps_shown and work))
+    if showing_steps:  # each step its own part, to fit what fits
+        listed = [_step(number, step, inner) for number, step in enumerate(steps, start=1)]
+        # Asked for during the work, the steps come first: the cue gives way to them.
+        words = [*listed, *words] if work else [*words, *listed]
     rule = stop_rule(segment, script)
     if rule is not None:
         words.append((literal(rule, "bold red"), _rows([rule], inner)))
@@ -210,14 +211,18 @@ def session_frame(
     needed = sum(rows for _, rows in words)
     # Large stage, gaps around the countdown, large countdown: given up in that order
     # when the words would not fit, so the countdown stays large the longest.
-    # With no room for every word even then, the countdown stays large if one line of
-    # words still fits below it.
+    # With no room for every word even then, the countdown stays large only if what
+    # must be read still fits below it: the stop rule, and the first step when the
+    # steps are shown (else one line of words).
     layouts = [(_banner_rows(scale), 1, 5 * scale), (1, 1, 5 * scale), (1, 0, 5 * scale)]
     least = 2 + 2 + footer_rows  # borders; bar and counts; the foot
+    rule_rows = words[-1][1] if rule is not None else 0
+    first_step_rows = words[0 if work else len(said)][1] if showing_steps else 0
+    must = rule_rows + first_step_rows or 1
     stage_rows, gap, digit_rows = next(
         (layout for layout in layouts if least + layout[0] + 2 * layout[1] + layout[2] + needed
          <= height),
-        (1, 0, 5 * scale) if least + 1 + 5 * scale + 1 <= height else (1, 0, 1),
+        (1, 0, 5 * scale) if least + 1 + 5 * scale + must <= height else (1, 0, 1),
     )  # fmt: skip
     fixed = least + 2 * gap
     digit_style = "bold red" if last_seconds else f"bold {style}"
@@ -241,7 +246,6 @@ def session_frame(
     body.append(Text(told or " ", style="bold"))
     room = max(0, height - fixed - stage_rows - digit_rows)
     # A window too small for every word keeps the stop rule, then the first words.
-    rule_rows = words[-1][1] if rule is not None else 0
     used = rule_rows if rule_rows <= room else 0
     for renderable, rows in words[:-1] if rule is not None else words:
         if used + rows > room:

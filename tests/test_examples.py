@@ -28,12 +28,12 @@ ANSWERS = {
 
 # What the --help examples that need something before them are given first.
 GIVEN = {
-    "view": [("plan", "-o", "~/back/today.toml")],
-    "run": [("plan", "-o", "today.toml")],
-    "checkin": [("log", "--on", "yesterday", "--pain-before", "3", "--pain-after", "3")],
+    "view": ["corecli plan -o ~/back/today.toml"],
+    "run": ["corecli plan -o today.toml"],
+    "checkin": ["corecli log --on yesterday --pain-before 3 --pain-after 3"],
     "unflag": [
-        ("plan", "--phase", "recovery", "--include", "bird-dog", "-o", "hurt.toml"),
-        ("log", "hurt.toml", "--hurt", "bird-dog"),
+        "corecli plan --phase recovery --include bird-dog -o hurt.toml",
+        "corecli log hurt.toml --hurt bird-dog",
     ],
 }
 
@@ -121,8 +121,8 @@ def test_the_example_in_each_help_runs_as_shown(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))  # ~/back/today.toml
-    for given in GIVEN.get(name, []):
-        assert run(*as_typed(shlex.join(["corecli", *given]))).exit_code == 0, given
+    for line in GIVEN.get(name, []):
+        assert run(*as_typed(line)).exit_code == 0, line
     for line in lines:
         result = run(*as_typed(line))
         assert result.exit_code == 0, f"{line}\n{result.output}"

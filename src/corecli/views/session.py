@@ -195,11 +195,12 @@ def session_frame(
     if not (steps and transition):  # getting into position, the steps say it all
         said.append(instruction)
     words += [(literal(line), _rows([line], inner)) for line in said]
-    showing_steps = bool(steps) and (transition or (steps_shown and work))
-    if showing_steps:  # each step its own part, to fit what fits
+    first_step_rows = 0
+    if steps and (transition or (steps_shown and work)):  # each step its own, to fit what fits
         listed = [_step(number, step, inner) for number, step in enumerate(steps, start=1)]
         # Asked for during the work, the steps come first: the cue gives way to them.
         words = [*listed, *words] if work else [*words, *listed]
+        first_step_rows = listed[0][1]
     rule = stop_rule(segment, script)
     if rule is not None:
         words.append((literal(rule, "bold red"), _rows([rule], inner)))
@@ -217,7 +218,6 @@ def session_frame(
     layouts = [(_banner_rows(scale), 1, 5 * scale), (1, 1, 5 * scale), (1, 0, 5 * scale)]
     least = 2 + 2 + footer_rows  # borders; bar and counts; the foot
     rule_rows = words[-1][1] if rule is not None else 0
-    first_step_rows = words[0 if work else len(said)][1] if showing_steps else 0
     must = rule_rows + first_step_rows or 1
     stage_rows, gap, digit_rows = next(
         (layout for layout in layouts if least + layout[0] + 2 * layout[1] + layout[2] + needed
